@@ -1,0 +1,48 @@
+// `unest compile f.nest [-o f.nvm]` and `unest disasm f.nest|f.nvm`.
+
+import { readFileSync, writeFileSync } from 'node:fs'
+import { decodeModule, ModuleFormatError } from '../../vm/module.js'
+import { loadModule, LoadError } from '../../vm/loader.js'
+import { disassemble } from '../../vm/disasm.js'
+import { EXIT_COMPILE } from '../host.js'
+import { loadProgram } from './run.js'
+
+export function compileCommand(file: string, opts: { output?: string; color?: boolean }): number {
+  const err = (s: string) => process.stderr.write(s + '\n')
+  const program = loadProgram(process.cwd(), file, err, opts.color)
+  if (typeof program === 'number') return program
+  if (program.brokenImports > 0) {
+    err(`error: could not compile ${file}: an imported module has errors`)
+    return EXIT_COMPILE
+  }
+  const out = opts.output ?? file.replace(/\.(nest|wren)$/, '') + '.nvm'
+  writeFileSync(out, program.bytes)
+  return 0
+}
+
+export function disasmCommand(file: string, opts: { color?: boolean }): number {
+  const err = (s: string) => process.stderr.write(s + '\n')
+  let bytes: Uint8Array
+  if (file.endsWith('.nvm')) {
+    bytes = new Uint8Array(readFileSync(file))
+    const loaded = loadModule(bytes)
+    if (loaded instanceof LoadError) {
+      err(`error: ${loaded}`)
+      // Still show what decodes, to help find the problem.
+      const m = decodeModule(bytes)
+      if (!(m instanceof ModuleFormatError)) process.stdout.write(disassemble(m))
+      return EXIT_COMPILE
+    }
+  } else {
+    const program = loadProgram(process.cwd(), file, err, opts.color)
+    if (typeof program === 'number') return program
+    bytes = program.bytes
+  }
+  const m = decodeModule(bytes)
+  if (m instanceof ModuleFormatError) {
+    err(`error: ${m.message}`)
+    return EXIT_COMPILE
+  }
+  process.stdout.write(disassemble(m))
+  return 0
+}

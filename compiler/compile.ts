@@ -1,0 +1,145 @@
+// The compiler's entry point: source text in, an nVM module and diagnostics out.
+// Imports are linked in at compile time: every module a program imports becomes a unit
+// of the one module file. The host supplies module sources by name; no IO happens here.
+
+import type { IRecognitionException } from 'chevrotain'
+import { AstBuilder } from './ast-builder.js'
+import { UnitCompiler } from './codegen.js'
+import { diagnostic, diagnosticPosition, type Diagnostic } from './diagnostics.js'
+import { tokenize } from './lexer.js'
+import { ModuleBuilder } from './module-builder.js'
+import { resolveImport } from './module-names.js'
+import { parseTokens } from './parser.js'
+import { Source } from './source.js'
+import type * as A from './ast.js'
+import { BROKEN_UNIT, encodeModule, type Module } from '../vm/module.js'
+
+export interface CompileHost {
+  /** The source of a module by name (see compiler/module-names.ts), or null if none. */
+  read(name: string): { readonly path: string; readonly text: string } | null
+}
+
+export interface CompileInput {
+  /** The entry module's name, e.g. "./main". */
+  readonly name: string
+  /** The path shown in diagnostics. */
+  readonly path: string
+  readonly text: string
+}
+
+export interface CompileResult {
+  /** Null when the entry module has errors. Errors in imported modules leave a module
+   *  whose import of them aborts at run time (Wren's behaviour); they are still listed. */
+  readonly module: Module | null
+  readonly bytes: Uint8Array | null
+  readonly diagnostics: readonly Diagnostic[]
+  /** Sources by module name, for rendering diagnostics and runtime traces. */
+  readonly sources: ReadonlyMap<string, Source>
+}
+
+export interface CompileOptions {
+  /** Compiling the core prelude itself (vm/core/core.nest). */
+  readonly core?: boolean
+}
+
+export interface ParsedUnit {
+  readonly source: Source
+  readonly program: A.Program
+  /** Syntax and lexical diagnostics, at most one per line. */
+  readonly diagnostics: Diagnostic[]
+}
+
+/** Lexes, parses and builds the AST of one source; never throws on bad input. */
+export function parseSource(source: Source): ParsedUnit {
+  const diags: Diagnostic[] = []
+  const text = source.text.charCodeAt(0) === 0xfeff ? ' ' + source.text.slice(1) : source.text
+  const lexed = tokenize(text)
+  for (const p of lexed.problems) diags.push(diagnostic(p.code, source, { start: p.start, end: p.end }, p.args))
+  const parsed = parseTokens(lexed.tokens)
+  for (const e of parsed.errors) diags.push(syntaxDiagnostic(e, source))
+  const program = new AstBuilder(source, diags).program(parsed.cst)
+  return { source, program, diagnostics: onePerLine(diags) }
+}
+
+function syntaxDiagnostic(e: IRecognitionException, source: Source): Diagnostic {
+  const t = e.token
+  const eof = t.tokenType?.name === 'EOF' || Number.isNaN(t.startOffset)
+  const start = eof ? Math.max(0, source.text.length - 1) : t.startOffset
+  const end = eof ? source.text.length : (t.endOffset ?? t.startOffset) + 1
+  const message = e.message
+  const code = message.startsWith('Expected expression') ? 'E0021' : message.startsWith('Expect newline after statement') ? 'E0022' : message.startsWith('Expect method definition') ? 'E0023' : 'E0020'
+  return diagnostic(code, source, { start, end }, [message])
+}
+
+/** Keeps the first diagnostic of each line: one mistake, one message, no cascade. */
+function onePerLine(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<number>()
+  const out: Diagnostic[] = []
+  for (const d of [...diags].sort((a, b) => a.span.start - b.span.start)) {
+    const line = diagnosticPosition(d).line
+    if (seen.has(line)) continue
+    seen.add(line)
+    out.push(d)
+  }
+  return out
+}
+
+export function compile(entry: CompileInput, host: CompileHost | null, opts: CompileOptions = {}): CompileResult {
+  const builder = new ModuleBuilder()
+  const sources = new Map<string, Source>()
+  const diagnostics: Diagnostic[] = []
+  const unitIndex = new Map<string, number>()
+  const queue: string[] = []
+
+  const registerUnit = (name: string): number => {
+    let i = unitIndex.get(name)
+    if (i === undefined) {
+      i = builder.units.length
+      builder.units.push({ name, main: -1, vars: [] })
+      unitIndex.set(name, i)
+      queue.push(name)
+    }
+    return i
+  }
+  registerUnit(entry.name)
+  let entryFailed = false
+
+  for (let q = 0; q < queue.length; q++) {
+    const name = queue[q]
+    const index = unitIndex.get(name)!
+    const found = q === 0 ? entry : host?.read(name) ?? null
+    // A missing import is a runtime error where the import runs, as in Wren.
+    if (!found) continue
+    const source = new Source(found.path, found.text)
+    sources.set(name, source)
+    const parsed = parseSource(source)
+    const ctx = {
+      builder,
+      source,
+      unitIndex: index,
+      unitName: name,
+      importUnit: (path: string) => registerUnit(resolveImport(name, path)),
+      isCore: opts.core === true,
+    }
+    // Pass 1 analyses (errors, capture facts) against scratch tables; pass 2 emits.
+    const semantic: Diagnostic[] = []
+    const analysis = new UnitCompiler({ ...ctx, builder: new ModuleBuilder() }, semantic, null).compile(parsed.program)
+    const syntaxLines = new Set(parsed.diagnostics.map((d) => diagnosticPosition(d).line))
+    const unitDiags = [...parsed.diagnostics, ...semantic.filter((d) => !syntaxLines.has(diagnosticPosition(d).line))]
+    diagnostics.push(...unitDiags)
+    if (unitDiags.length > 0) {
+      // As in Wren, an imported module that does not compile fails where it is imported.
+      builder.units[index].main = BROKEN_UNIT
+      if (q === 0) entryFailed = true
+      continue
+    }
+    if (entryFailed) continue
+    const unit = new UnitCompiler(ctx, [], analysis.facts).compile(parsed.program)
+    builder.units[index].main = unit.main
+    builder.units[index].vars = unit.vars
+  }
+
+  if (entryFailed) return { module: null, bytes: null, diagnostics, sources }
+  const module = builder.build()
+  return { module, bytes: encodeModule(module), diagnostics, sources }
+}

@@ -1,0 +1,464 @@
+// One nVM instance: the state of a single run (classes, symbols, fibers, gas, memory) and
+// the API hosts use: load a module, run it, read the outcome. Cheap to create; nothing is
+// shared between VMs but immutable linked code. The dispatch loop is vm/interpreter.ts.
+
+import { abort, fatal, Abort, Fatal, type RuntimeErrorCode } from './errors.js'
+import { RFunction, RModule, RUnit } from './function.js'
+import { LoadError, ModuleCache, type LoadedModule } from './loader.js'
+import { BROKEN_UNIT, FnKind } from './module.js'
+import {
+  GAS_CHUNK,
+  MAX_STRING_BYTES,
+  SCRIPT_MAX_CALL_DEPTH,
+  SCRIPT_MAX_STACK_SLOTS,
+  SCRIPT_MEMORY_LIMIT,
+  UNLIMITED_GAS,
+} from './limits.js'
+import { Closure, Fiber, FiberState, Frame, Method, NBytes, NClass, NList, NRange, type Value } from './value.js'
+import { NMap } from './map-table.js'
+import { execute } from './interpreter.js'
+import { OPCODES } from './opcodes.js'
+import { installCore, CORE_NAMES } from './core/index.js'
+import { PRELUDE_MODULE } from './core/prelude.generated.js'
+
+export interface Host {
+  /** Output of System.print/write: a Nest byte string (UTF-8 bytes as chars). */
+  write(s: string): void
+  /** Script-only host functions; absent for contracts. */
+  clock?: () => number
+}
+
+export interface VMOptions {
+  host: Host
+  gasLimit?: number
+  memoryLimit?: number
+  maxCallDepth?: number
+  maxStackSlots?: number
+  cache?: ModuleCache
+  /** Disables operator fast paths so every core method call goes through lookup (coverage runs). */
+  noFastPaths?: boolean
+  /** Records each method invoked through lookup, as "Class.signature" (coverage runs). */
+  onMethod?: (cls: NClass, signature: string) => void
+  /** Called with the code of every runtime error raised, caught or not (coverage runs). */
+  onError?: (code: RuntimeErrorCode) => void
+}
+
+export interface TraceFrame {
+  readonly fn: string
+  readonly module: string
+  readonly line: number
+  readonly col: number
+}
+
+export type RunOutcome =
+  | { readonly kind: 'ok'; readonly value: Value; readonly gasUsed: number }
+  | {
+      readonly kind: 'error'
+      readonly fatal: boolean
+      readonly code: RuntimeErrorCode
+      readonly message: string
+      readonly value: Value
+      readonly trace: readonly TraceFrame[]
+      readonly gasUsed: number
+    }
+
+export class VM {
+  readonly host: Host
+  readonly cache: ModuleCache
+  readonly noFastPaths: boolean
+  readonly onMethod: ((cls: NClass, signature: string) => void) | null
+
+  // Gas: `gas` is a small counter the dispatch loop keeps in a local; `gasReserve` holds
+  // the rest of the limit, moved in by `refill` on a slow path.
+  gas = 0
+  gasReserve = 0
+  gasLimit: number
+  mem = 0
+  readonly memoryLimit: number
+  readonly maxCallDepth: number
+  readonly maxStackSlots: number
+
+  fiber: Fiber | null = null
+  /** Set by Fiber.transferError for the interpreter to raise in the fiber it switched to. */
+  pendingError: Value = null
+  /** Code of the last runtime error raised (caught or not), for tests and coverage. */
+  lastErrorCode: RuntimeErrorCode | null = null
+  readonly onError: ((code: RuntimeErrorCode) => void) | null
+
+  readonly symbols: string[] = []
+  readonly symbolArity: number[] = []
+  private readonly symbolIndex = new Map<string, number>()
+  /** VM symbols of the operator opcodes' methods, indexed by opcode. */
+  readonly opSyms: Int32Array
+
+  // Core classes (set while the prelude runs, natives attached after).
+  objectClass!: NClass
+  classClass!: NClass
+  boolClass!: NClass
+  nullClass!: NClass
+  numClass!: NClass
+  stringClass!: NClass
+  listClass!: NClass
+  mapClass!: NClass
+  rangeClass!: NClass
+  fnClass!: NClass
+  fiberClass!: NClass
+  intClass!: NClass
+  bytesClass!: NClass
+  boxClass!: NClass
+  sequenceClass!: NClass
+  /** Classes user code cannot inherit from: their instances are not plain objects. */
+  readonly builtins = new Set<NClass>()
+  core!: RUnit
+  private bootstrapping = true
+
+  constructor(opts: VMOptions) {
+    this.host = opts.host
+    this.cache = opts.cache ?? new ModuleCache()
+    this.noFastPaths = opts.noFastPaths ?? false
+    this.onMethod = opts.onMethod ?? null
+    this.onError = opts.onError ?? null
+    this.gasLimit = opts.gasLimit ?? UNLIMITED_GAS
+    this.memoryLimit = opts.memoryLimit ?? SCRIPT_MEMORY_LIMIT
+    this.maxCallDepth = opts.maxCallDepth ?? SCRIPT_MAX_CALL_DEPTH
+    this.maxStackSlots = opts.maxStackSlots ?? SCRIPT_MAX_STACK_SLOTS
+    this.resetGas(this.gasLimit)
+    this.opSyms = installOpSymbols(this)
+    this.bootstrap()
+  }
+
+  // ---- symbols --------------------------------------------------------------------
+
+  intern(signature: string): number {
+    let s = this.symbolIndex.get(signature)
+    if (s === undefined) {
+      s = this.symbols.length
+      this.symbols.push(signature)
+      this.symbolArity.push(signatureArity(signature))
+      this.symbolIndex.set(signature, s)
+    }
+    return s
+  }
+
+  // ---- gas and memory -------------------------------------------------------------
+
+  resetGas(limit: number): void {
+    this.gasLimit = limit
+    this.gas = Math.min(limit, GAS_CHUNK)
+    this.gasReserve = limit - this.gas
+  }
+
+  get gasUsed(): number {
+    return this.gasLimit - (this.gas + this.gasReserve)
+  }
+
+  /** Called when the small counter went negative: top it up or stop the run. */
+  refill(g: number): number {
+    const total = g + this.gasReserve
+    if (total < 0) {
+      this.gas = 0
+      this.gasReserve = 0
+      fatal('R0200', this.gasLimit, this.gasLimit)
+    }
+    const next = Math.min(total, GAS_CHUNK)
+    this.gasReserve = total - next
+    this.gas = next
+    return next
+  }
+
+  /** Dynamic gas for natives, charged before the work it pays for. */
+  charge(amount: number): void {
+    this.gas -= amount
+    if (this.gas < 0) this.refill(this.gas)
+  }
+
+  /** Deterministic allocation accounting (bytes), checked against the run's cap. */
+  alloc(bytes: number): void {
+    this.mem += bytes
+    if (this.mem > this.memoryLimit) fatal('R0203', this.memoryLimit)
+  }
+
+  checkStringLength(n: number): void {
+    if (n > MAX_STRING_BYTES) fatal('R0204', MAX_STRING_BYTES)
+  }
+
+  // ---- allocation helpers used by natives ----------------------------------------
+
+  newList(items: Value[]): NList {
+    this.alloc(32 + 8 * items.length)
+    return new NList(this.listClass, items)
+  }
+
+  newMap(): NMap {
+    this.alloc(64)
+    return new NMap(this.mapClass)
+  }
+
+  newRange(from: number, to: number, inclusive: boolean): NRange {
+    this.alloc(32)
+    return new NRange(this.rangeClass, from, to, inclusive)
+  }
+
+  newBytes(bytes: Uint8Array): NBytes {
+    this.checkStringLength(bytes.length)
+    this.alloc(24 + bytes.length)
+    return new NBytes(this.bytesClass, bytes)
+  }
+
+  classOf(v: Value): NClass {
+    switch (typeof v) {
+      case 'number':
+        return this.numClass
+      case 'string':
+        return this.stringClass
+      case 'boolean':
+        return this.boolClass
+      case 'bigint':
+        return this.intClass
+      default:
+        return v === null ? this.nullClass : v.cls
+    }
+  }
+
+  // ---- classes --------------------------------------------------------------------
+
+  /** A class and its metaclass; methods are copied down from the superclass (Wren). */
+  newClass(name: string, superclass: NClass | null, ownFields: number): NClass {
+    const meta = new NClass(this.classClass, name + ' metaclass', this.classClass, 0)
+    meta.methods = this.classClass.methods.slice()
+    const numFields = (superclass?.numFields ?? 0) + ownFields
+    const cls = new NClass(meta, name, superclass, numFields)
+    if (superclass) cls.methods = superclass.methods.slice()
+    this.alloc(256)
+    if (this.bootstrapping) this.registerCore(cls)
+    return cls
+  }
+
+  bindMethod(cls: NClass, signature: string, method: Method): void {
+    cls.methods[this.intern(signature)] = method
+  }
+
+  private registerCore(cls: NClass): void {
+    switch (cls.name) {
+      case 'Bool':
+        this.boolClass = cls
+        break
+      case 'Null':
+        this.nullClass = cls
+        break
+      case 'Num':
+        this.numClass = cls
+        break
+      case 'String':
+        this.stringClass = cls
+        break
+      case 'List':
+        this.listClass = cls
+        break
+      case 'Map':
+        this.mapClass = cls
+        break
+      case 'Range':
+        this.rangeClass = cls
+        break
+      case 'Fn':
+        this.fnClass = cls
+        break
+      case 'Fiber':
+        this.fiberClass = cls
+        break
+      case 'Int':
+        this.intClass = cls
+        break
+      case 'Bytes':
+        this.bytesClass = cls
+        break
+      case 'Sequence':
+        this.sequenceClass = cls
+        break
+    }
+  }
+
+  private bootstrap(): void {
+    // Object, Class and Object's metaclass refer to each other; wire them by hand.
+    const placeholder = Object.create(NClass.prototype) as NClass
+    const object = new NClass(placeholder, 'Object', null, 0)
+    const klass = new NClass(placeholder, 'Class', object, 0)
+    const objectMeta = new NClass(klass, 'Object metaclass', klass, 0)
+    object.cls = objectMeta
+    klass.cls = klass
+    this.objectClass = object
+    this.classClass = klass
+    this.boxClass = new NClass(klass, 'Box', object, 0)
+    // Natives of Object and Class must exist before other classes copy them down.
+    installCore(this, 'bootstrap')
+    objectMeta.methods = klass.methods.slice()
+    installCore(this, 'objectMeta', objectMeta)
+
+    const loaded = this.cache.load(PRELUDE_MODULE)
+    if (loaded instanceof LoadError) throw new Error(`the core prelude does not load: ${loaded}`)
+    const mod = this.instantiate(loaded, null)
+    this.core = mod.units[0]
+    this.core.vars[this.core.varNames.indexOf('Object')] = object
+    this.core.vars[this.core.varNames.indexOf('Class')] = klass
+    const out = this.runUnit(this.core)
+    if (out.kind !== 'ok') throw new Error(`the core prelude failed: ${out.message}`)
+    this.bootstrapping = false
+    for (const name of CORE_NAMES) {
+      if (this.core.varNames.indexOf(name) < 0) throw new Error(`the core prelude does not define ${name}`)
+    }
+    installCore(this, 'classes')
+    for (const c of [klass, this.fiberClass, this.fnClass, this.listClass, this.mapClass, this.rangeClass, this.stringClass, this.boolClass, this.nullClass, this.numClass, this.intClass, this.bytesClass]) {
+      this.builtins.add(c)
+    }
+  }
+
+  // ---- modules --------------------------------------------------------------------
+
+  /** Makes a loaded module's units and functions live in this VM. `core` is null only
+   *  for the prelude; other units start with the core variables they implicitly import. */
+  instantiate(loaded: LoadedModule, core: RUnit | null): RModule {
+    const m = loaded.module
+    const consts: Value[] = m.constants.map((c) => (c instanceof Uint8Array ? new NBytes(this.bytesClass, c) : c))
+    const syms = Int32Array.from(m.symbols, (s) => this.intern(s))
+    const mod = new RModule(loaded, consts, syms)
+    for (const u of m.units) {
+      const vars: Value[] = new Array(u.vars.length).fill(null)
+      if (core) {
+        // Wren: every module starts with the core module's variables. The compiler
+        // declares them first, in CORE_NAMES order.
+        for (let i = 0; i < CORE_NAMES.length && i < u.vars.length; i++) {
+          if (u.vars[i] !== CORE_NAMES[i]) break
+          vars[i] = core.vars[core.varNames.indexOf(CORE_NAMES[i])]
+        }
+      }
+      mod.units.push(new RUnit(u.name, u.vars, vars, null))
+    }
+    loaded.functions.forEach((lf) => mod.fns.push(new RFunction(lf, mod, mod.units[lf.unit])))
+    m.units.forEach((u, i) => {
+      mod.units[i].main = u.main >= 0 ? mod.fns[u.main] : null
+      mod.units[i].broken = u.main === BROKEN_UNIT
+    })
+    return mod
+  }
+
+  load(bytes: Uint8Array): RModule | LoadError {
+    const loaded = this.cache.load(bytes)
+    if (loaded instanceof LoadError) return loaded
+    return this.instantiate(loaded, this.core)
+  }
+
+  /** Runs a module's entry unit to completion on a fresh root fiber. */
+  runModule(mod: RModule): RunOutcome {
+    return this.runUnit(mod.units[0])
+  }
+
+  private runUnit(unit: RUnit): RunOutcome {
+    if (!unit.main) {
+      return this.errorOutcome(false, 'R0026', `Could not load module '${unit.name}'.`, [])
+    }
+    unit.state = 1
+    const closure = new Closure(this.fnClass ?? this.objectClass, unit.main, [])
+    const fiber = new Fiber(this.fiberClass ?? this.objectClass, closure)
+    fiber.state = FiberState.Root
+    return this.runFiber(fiber)
+  }
+
+  private runFiber(fiber: Fiber): RunOutcome {
+    const entry = fiber.frames[0].cl.fn
+    this.fiber = fiber
+    try {
+      this.charge(entry.entryCost)
+      this.ensureStack(fiber, entry.maxSlots)
+      return execute(this)
+    } catch (e) {
+      if (e instanceof Fatal) return this.errorOutcome(true, e.code, e.message, this.traceOf(fiber))
+      throw e
+    }
+  }
+
+  // ---- fibers and frames (shared by the interpreter and fiber natives) --------------
+
+  ensureStack(fiber: Fiber, needed: number): void {
+    const stack = fiber.stack
+    if (needed <= stack.length) return
+    if (needed > this.maxStackSlots) fatal('R0202', this.maxStackSlots)
+    let n = Math.min(Math.max(needed, stack.length * 2), this.maxStackSlots)
+    for (let i = stack.length; i < n; i++) stack.push(null)
+  }
+
+  pushFrame(fiber: Fiber, cl: Closure, base: number): Frame {
+    if (fiber.depth >= this.maxCallDepth) fatal('R0201', this.maxCallDepth)
+    this.ensureStack(fiber, base + cl.fn.maxSlots)
+    let frame = fiber.frames[fiber.depth]
+    if (frame === undefined) {
+      frame = new Frame(cl, 0, base)
+      fiber.frames.push(frame)
+    } else {
+      frame.cl = cl
+      frame.ip = 0
+      frame.base = base
+    }
+    fiber.depth++
+    return frame
+  }
+
+  newClosure(fn: RFunction, ups: unknown[]): Closure {
+    this.alloc(32 + 8 * ups.length)
+    return new Closure(this.fnClass, fn, ups)
+  }
+
+  /** Whether a closure may run as a plain function (Fn.call, Fiber.new). */
+  isPlainFn(c: Closure): boolean {
+    return c.fn.lf.kind === FnKind.Fn
+  }
+
+  // ---- errors -----------------------------------------------------------------------
+
+  traceOf(fiber: Fiber): TraceFrame[] {
+    const out: TraceFrame[] = []
+    for (let i = fiber.depth - 1; i >= 0; i--) {
+      const f = fiber.frames[i]
+      const fn = f.cl.fn
+      if (fn.mod === this.core.main?.mod) continue // Wren hides the core module's frames
+      const pos = fn.position(f.ip - 1)
+      out.push({ fn: fn.name, module: fn.unit.name, line: pos.line, col: pos.col })
+    }
+    return out
+  }
+
+  errorOutcome(isFatal: boolean, code: RuntimeErrorCode, message: string, trace: TraceFrame[], value: Value = message): RunOutcome {
+    return { kind: 'error', fatal: isFatal, code, message, value, trace, gasUsed: this.gasUsed }
+  }
+
+  /** Error text for a value used as an error (Fiber.abort(42)). */
+  errorText(value: Value): string {
+    return typeof value === 'string' ? value : '[error object]'
+  }
+
+  abort(code: RuntimeErrorCode, ...args: (string | number)[]): never {
+    abort(code, ...args)
+  }
+
+  /** Fiber.abort(value): any non-null value becomes the fiber's error. */
+  throwValue(value: Value): never {
+    throw new Abort('R0028', value)
+  }
+}
+
+function signatureArity(sig: string): number {
+  let n = 0
+  for (let i = 0; i < sig.length; i++) if (sig.charCodeAt(i) === 95 /* _ */ && (sig[i - 1] === '(' || sig[i - 1] === ',' || sig[i - 1] === '[')) n++
+  return n
+}
+
+/** The opcode table names the method each operator opcode stands for. */
+function installOpSymbols(vm: VM): Int32Array {
+  const syms = new Int32Array(OPCODES.length).fill(-1)
+  OPCODES.forEach((info, op) => {
+    if (info.method) syms[op] = vm.intern(info.method)
+  })
+  return syms
+}
+
+export { Abort, Fatal }

@@ -6,7 +6,8 @@
 // Expression precedence, loosest first (Wren's): = ?: || && ==/!= is </>/<=/>= | ^ &
 // <</>> ../... +/- */%/% unary(- ! ~) call(. [] ()) primary.
 
-import { CstParser, EMPTY_ALT, type CstNode, type IToken, type TokenType, type IParserErrorMessageProvider, type IRecognitionException } from 'chevrotain'
+import { CstParser, EMPTY_ALT, type CstNode, type IToken, type TokenType, type IParserErrorMessageProvider, type IRecognitionException, type ILookaheadStrategy } from 'chevrotain'
+import { PrecomputedLookahead } from './lookahead.js'
 import { ALL_TOKENS, T } from './lexer.js'
 
 const describe = (t: IToken): string => {
@@ -71,13 +72,14 @@ const INFIX_OPERATORS = [
 ]
 
 export class NestParser extends CstParser {
-  constructor() {
+  constructor(lookahead: ILookaheadStrategy = new PrecomputedLookahead({ maxLookahead: 3 })) {
     super(ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 3,
       nodeLocationTracking: 'full',
       errorMessageProvider: messages,
       skipValidations: true,
+      lookaheadStrategy: lookahead,
     })
     this.performSelfAnalysis()
   }

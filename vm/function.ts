@@ -3,6 +3,7 @@
 // The linked code itself is shared and immutable (vm/link.ts); this is the mutable part.
 
 import type { LinkedFunction } from './link.js'
+import type { JitFunction } from './jit.js'
 import type { LoadedModule } from './loader.js'
 import type { Method, NClass, Value } from './value.js'
 
@@ -40,6 +41,10 @@ export class RFunction {
   /** Inline caches, one per call site: the receiver class last seen and its method. */
   readonly icCls: (NClass | null)[]
   readonly icM: (Method | null)[]
+  /** The JS tier's code for this function, once compiled (vm/jit.ts). */
+  jit: JitFunction | null = null
+  /** Entries left before compiling; 0: never (not worth it, or it failed). */
+  heat: number
   constructor(
     readonly lf: LinkedFunction,
     readonly mod: RModule,
@@ -53,6 +58,7 @@ export class RFunction {
     this.vars = unit.vars
     this.icCls = new Array(lf.sites).fill(null)
     this.icM = new Array(lf.sites).fill(null)
+    this.heat = lf.loops ? 1 : 2
   }
   get name(): string {
     return this.lf.name

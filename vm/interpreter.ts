@@ -13,6 +13,7 @@ import { Box, Closure, FiberState, Instance, Method, MethodKind, NClass, NList, 
 import { NMap, isValidKey } from './map-table.js'
 import type { RFunction } from './function.js'
 import type { RunOutcome, VM } from './vm.js'
+import { compileJit, JitExit } from './jit.js'
 
 /** What a control native (fiber switch) asks the loop to do after it returns. */
 export const enum Control {
@@ -45,9 +46,56 @@ export function execute(vm: VM): RunOutcome {
   let gas = vm.gas
   const fast = !vm.noFastPaths
   const opSyms = vm.opSyms
+  const jitOn = vm.jit
 
   for (;;) {
     try {
+      // Reached whenever the top frame may have changed: run it in the JS tier if it has
+      // (or now earns) compiled code; otherwise, or when handed back, interpret.
+      enter: for (;;) {
+      if (jitOn) {
+        // The trampoline: compiled functions call and return through here, and only a
+        // hand-back (or a function without compiled code) drops into the dispatch loop.
+        let jf = fn.jit
+        if (jf === null && fn.heat !== 0 && --fn.heat === 0) jf = compileJit(vm, fn)
+        if (jf !== null && fn.lf.entries[ip] === 1) {
+          frame.ip = ip
+          fiber.sp = sp
+          vm.gas = gas
+          gas = IN_NATIVE
+          try {
+            for (;;) {
+              const exit = jf(vm, fiber, frame, 0)
+              frame = fiber.frames[fiber.depth - 1]
+              const next = frame.cl.fn
+              if (exit === JitExit.HandBack) break
+              jf = next.jit
+              if (jf === null) {
+                if (next.heat === 0 || --next.heat !== 0) break
+                jf = compileJit(vm, next)
+                if (jf === null) break
+              }
+              // A return into the middle of a function: interpret it up to its next jump.
+              if (next.lf.entries[frame.ip] !== 1) break
+            }
+          } catch (e) {
+            ip = frame.ip
+            sp = fiber.sp
+            throw e
+          }
+          gas = vm.gas
+          stack = fiber.stack
+          sp = fiber.sp
+          cl = frame.cl
+          fn = cl.fn
+          code = fn.code
+          consts = fn.consts
+          vars = fn.vars
+          ip = frame.ip
+          base = frame.base
+          fieldBase = cl.fieldBase
+        }
+      }
       for (;;) {
         // Set by the cases that end in a method call; read by the shared call sequence.
         let argc = 0
@@ -144,6 +192,8 @@ export function execute(vm: VM): RunOutcome {
               gas -= code[ip + 1]
               ip = code[ip]
               if (gas < 0) gas = vm.refill(gas)
+              // Back into compiled code (left for a call or a hand-back) at the first chance.
+              if (jitOn && fn.jit !== null) continue enter
               continue
             case Op.JUMP_IF_FALSE: {
               const v = stack[--sp]
@@ -577,7 +627,7 @@ export function execute(vm: VM): RunOutcome {
               ip = frame.ip
               base = frame.base
               fieldBase = cl.fieldBase
-              continue
+              continue enter
             }
 
             case Op.CLOSURE: {
@@ -624,7 +674,7 @@ export function execute(vm: VM): RunOutcome {
               if (vm.builtins.has(sup)) abort('R0024', info.name, sup.name)
               if (sup.numFields + info.numFields > 255) abort('R0025', info.name)
               stack[sp - 1] = vm.newClass(info.name, sup, info.numFields)
-              continue
+              continue enter
             }
             case Op.METHOD_INSTANCE:
             case Op.METHOD_STATIC: {
@@ -641,7 +691,7 @@ export function execute(vm: VM): RunOutcome {
               // Wren binds a static method's super calls to the metaclass's superclass (Class).
               c.home = isStatic ? (target.cls as NClass) : target
               bind(vm, isStatic ? (target.cls as NClass) : target, g, new Method(MethodKind.Closure, vm.symbols[g], null, c))
-              continue
+              continue enter
             }
             case Op.CONSTRUCTOR: {
               const g = fn.mod.syms[code[ip++]]
@@ -649,20 +699,20 @@ export function execute(vm: VM): RunOutcome {
               const target = stack[--sp]
               if (!(target instanceof NClass)) malformed('constructor binding')
               bind(vm, target.cls as NClass, g, new Method(MethodKind.Constructor, vm.symbols[g], null, null, init))
-              continue
+              continue enter
             }
             case Op.END_CLASS: {
               const target = stack[--sp]
               const attrs = stack[--sp]
               if (!(target instanceof NClass)) malformed('class attributes')
               target.attributes = attrs
-              continue
+              continue enter
             }
             case Op.IMPORT_MODULE: {
               const unit = fn.mod.units[code[ip++]]
               if (unit.main === null) abort(unit.broken ? 'R0029' : 'R0026', unit.name)
               stack[sp++] = null
-              if (unit.state !== 0) continue
+              if (unit.state !== 0) continue enter
               unit.state = 1
               // Run the unit body like a call whose result lands in the slot just pushed.
               const callee = new Closure(vm.fnClass, unit.main, [])
@@ -680,7 +730,7 @@ export function execute(vm: VM): RunOutcome {
               ip = 0
               base = rb
               fieldBase = 0
-              continue
+              continue enter
             }
             case Op.IMPORT_VARIABLE: {
               const unit = fn.mod.units[code[ip++]]
@@ -688,7 +738,7 @@ export function execute(vm: VM): RunOutcome {
               const at = unit.varNames.indexOf(name)
               if (at < 0) abort('R0027', name, unit.name)
               stack[sp++] = unit.vars[at]
-              continue
+              continue enter
             }
             default:
               malformed(`opcode ${code[ip - 1]}`)
@@ -795,7 +845,7 @@ export function execute(vm: VM): RunOutcome {
             base = frame.base
             fieldBase = cl.fieldBase
             if (what === Control.Raise) throw new Abort('R0028', vm.pendingError)
-            continue
+            continue enter
           }
         }
         // Enter the callee: charge its entry block, push its frame.
@@ -812,6 +862,8 @@ export function execute(vm: VM): RunOutcome {
         ip = 0
         base = rb
         fieldBase = callee.fieldBase
+        continue enter
+      }
       }
     } catch (e) {
       if (gas !== IN_NATIVE && !(e instanceof Fatal && e.code === 'R0200')) vm.gas = gas

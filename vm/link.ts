@@ -8,6 +8,7 @@
 import { FnKind, type Module } from './module.js'
 import { Op, OPCODES } from './opcodes.js'
 import type { VerifiedFunction } from './verify.js'
+import type { JitFactory } from './jit.js'
 
 export interface LinkedFunction {
   readonly index: number
@@ -25,10 +26,22 @@ export interface LinkedFunction {
   /** Leader instruction of each basic block, in order. */
   readonly blocks: Int32Array
   readonly blockCosts: Int32Array
+  /** Stack height before each instruction (binary index), -1 where unreachable. */
+  readonly heights: Int32Array
+  /** Whether some jump goes backwards: a loop, worth compiling on first entry. */
+  readonly loops: boolean
+  /** Per runnable word: 1 where compiled code can be entered (the start, jump targets). */
+  readonly entries: Uint8Array
+  /** A method that only reads a field (2 * field) or only stores its argument in one and
+   *  returns it (2 * field + 1): a call may do that in place of running it. -1 otherwise. */
+  readonly accessor: number
   readonly entryCost: number
   readonly maxSlots: number
   readonly sites: number
   readonly fieldNeed: number
+  /** The JS tier's compiled factory, made on first need and shared by every VM that
+   *  loads this module (it depends on nothing but this function). Null: not compiled. */
+  jitFactory: JitFactory | null | undefined
 }
 
 export function linkFunctions(m: Module, verified: readonly VerifiedFunction[]): LinkedFunction[] {
@@ -92,6 +105,9 @@ export function linkFunctions(m: Module, verified: readonly VerifiedFunction[]):
       while (pcInstr.length < out.length) pcInstr.push(i)
     }
     for (const at of patches) out[at] = posOf[out[at]]
+    const entries = new Uint8Array(out.length)
+    entries[0] = 1
+    for (const at of patches) entries[out[at]] = 1
 
     const captures = new Int32Array(f.captures.length * 2)
     f.captures.forEach((c, k) => {
@@ -111,10 +127,30 @@ export function linkFunctions(m: Module, verified: readonly VerifiedFunction[]):
       cols: Int32Array.from(f.cols),
       blocks: Int32Array.from(blocks),
       blockCosts: Int32Array.from(costs),
+      heights: v.heights,
+      loops: loops(f.code, v.starts),
+      entries,
+      accessor: f.kind === FnKind.Method ? accessorOf(f.code) : -1,
+      jitFactory: undefined,
       entryCost: costs[0],
       maxSlots: v.maxSlots,
       sites,
       fieldNeed: v.fieldNeed,
     }
   })
+}
+
+function loops(code: ArrayLike<number>, starts: Int32Array): boolean {
+  for (let i = 0; i < starts.length; i++) {
+    const info = OPCODES[code[starts[i]]]
+    if ((info.flow === 'jump' || info.flow === 'branch') && code[starts[i] + 1] <= i) return true
+  }
+  return false
+}
+
+function accessorOf(code: ArrayLike<number>): number {
+  const is = (...words: number[]) => code.length === words.length && words.every((w, i) => w < 0 || code[i] === w)
+  if (is(Op.LOAD_FIELD_THIS, -1, Op.RETURN)) return 2 * code[1]
+  if (is(Op.LOAD_LOCAL, 1, Op.STORE_FIELD_THIS, -1, Op.RETURN)) return 2 * code[3] + 1
+  return -1
 }

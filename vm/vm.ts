@@ -41,6 +41,8 @@ export interface VMOptions {
   onMethod?: (cls: NClass, signature: string) => void
   /** Called with the code of every runtime error raised, caught or not (coverage runs). */
   onError?: (code: RuntimeErrorCode) => void
+  /** Compile hot functions to JS (vm/jit.ts); default on. Same output and gas either way. */
+  jit?: boolean
 }
 
 export interface TraceFrame {
@@ -66,6 +68,7 @@ export class VM {
   readonly host: Host
   readonly cache: ModuleCache
   readonly noFastPaths: boolean
+  readonly jit: boolean
   readonly onMethod: ((cls: NClass, signature: string) => void) | null
 
   // Gas: `gas` is a small counter the dispatch loop keeps in a local; `gasReserve` holds
@@ -116,6 +119,7 @@ export class VM {
     this.host = opts.host
     this.cache = opts.cache ?? new ModuleCache()
     this.noFastPaths = opts.noFastPaths ?? false
+    this.jit = (opts.jit ?? true) && !this.noFastPaths
     this.onMethod = opts.onMethod ?? null
     this.onError = opts.onError ?? null
     this.gasLimit = opts.gasLimit ?? UNLIMITED_GAS

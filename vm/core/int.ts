@@ -7,6 +7,7 @@ import { nativeGas } from '../native-gas.js'
 import { NBytes, type Value } from '../value.js'
 import type { VM } from '../vm.js'
 import { native, type Native, type NativeTable } from './native.js'
+import { formatNum } from './numfmt.js'
 
 export const INT_MAX = (1n << 256n) - 1n
 
@@ -50,13 +51,21 @@ function smallCount(v: Value, name: string): number {
 
 export function intFromNum(n: Value): bigint {
   if (typeof n !== 'number') abort('R0002', 'Argument')
-  if (!Number.isInteger(n) || n < 0) abort('R0104', n === n ? String(n) : 'nan')
+  // The Num is named as Nest prints it (1.5e-05, infinity), not as JS does.
+  if (!Number.isInteger(n) || n < 0) abort('R0104', formatNum(n))
   return checkInt(BigInt(n))
 }
 
+/** Digits of 2^256-1, decimal and hex: more significant digits than these overflow. */
+const MAX_DIGITS = { dec: 78, hex: 64 }
+
 export function parseInt256(vm: VM, s: string): bigint | null {
   vm.charge(nativeGas('intText', s.length))
-  if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(s) || s.length > 100) return null
+  const hex = s.startsWith('0x')
+  if (!(hex ? /^0x[0-9a-fA-F]+$/ : /^[0-9]+$/).test(s)) return null
+  // Leading zeros are harmless; too many other digits overflow without parsing them.
+  const significant = (hex ? s.slice(2) : s).replace(/^0+/, '')
+  if (significant.length > (hex ? MAX_DIGITS.hex : MAX_DIGITS.dec)) abort('R0100')
   return checkInt(BigInt(s))
 }
 
@@ -89,10 +98,13 @@ export const intTable: NativeTable = {
     'fromBytes(_)': (vm, a, b) => {
       const v = a[b + 1]
       if (!(v instanceof NBytes)) abort('R0108', 'Argument')
-      if (v.bytes.length > 32) abort('R0100')
       vm.charge(nativeGas('intText', v.bytes.length * 2))
+      // Big-endian; leading zero bytes do not count towards the 32 an Int can hold.
+      let first = 0
+      while (first < v.bytes.length && v.bytes[first] === 0) first++
+      if (v.bytes.length - first > 32) abort('R0100')
       let n = 0n
-      for (const byte of v.bytes) n = (n << 8n) | BigInt(byte)
+      for (let i = first; i < v.bytes.length; i++) n = (n << 8n) | BigInt(v.bytes[i])
       return n
     },
     max: () => INT_MAX,

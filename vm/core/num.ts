@@ -8,7 +8,14 @@ import { formatNum, parseNum } from './numfmt.js'
 import { num, str } from './validate.js'
 
 const self = (a: Value[], b: number) => a[b] as number
-const infix = (name: string, f: (x: number, y: number) => Value): Native => (_vm, a, b) => f(self(a, b), num(a[b + 1], name))
+const infix = (name: string, f: (x: number, y: number) => Value): Native => (_vm, a, b) => f(self(a, b), operand(a[b + 1], name))
+
+/** The other operand of a Num operator. An Int gets Int's own message (`1 + 1n` fails as
+ *  `1n + 1` does), which says how to convert; anything else gets Wren's. */
+function operand(v: Value, name: string): number {
+  if (typeof v === 'bigint') abort('R0103', 'Num')
+  return num(v, name)
+}
 const unary = (f: (x: number) => number): Native => (_vm, a, b) => f(self(a, b))
 
 /** C's round(): half away from zero (Math.round goes half up). */
@@ -68,15 +75,15 @@ export const numTable: NativeTable = {
     '>>(_)': infix('Right operand', (x, y) => (x >>> 0) >>> (y >>> 0)),
     '==(_)': (_vm, a, b) => typeof a[b + 1] === 'number' && self(a, b) === a[b + 1],
     '!=(_)': (_vm, a, b) => typeof a[b + 1] !== 'number' || self(a, b) !== a[b + 1],
-    '..(_)': (vm, a, b) => vm.newRange(self(a, b), num(a[b + 1], 'Right hand side of range'), true),
-    '...(_)': (vm, a, b) => vm.newRange(self(a, b), num(a[b + 1], 'Right hand side of range'), false),
+    '..(_)': (vm, a, b) => vm.newRange(self(a, b), operand(a[b + 1], 'Right hand side of range'), true),
+    '...(_)': (vm, a, b) => vm.newRange(self(a, b), operand(a[b + 1], 'Right hand side of range'), false),
     'atan(_)': infix('x value', (x, y) => Math.atan2(x, y)),
     'min(_)': infix('Other value', (x, y) => (x <= y ? x : y)),
     'max(_)': infix('Other value', (x, y) => (x > y ? x : y)),
     'clamp(_,_)': (_vm, a, b) => {
       const x = self(a, b)
-      const lo = num(a[b + 1], 'Min value')
-      const hi = num(a[b + 2], 'Max value')
+      const lo = operand(a[b + 1], 'Min value')
+      const hi = operand(a[b + 2], 'Max value')
       return x < lo ? lo : x > hi ? hi : x
     },
     'pow(_)': infix('Power value', powC),

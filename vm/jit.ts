@@ -1,0 +1,600 @@
+// The JS tier: turns one linked function into a JS function that V8 can optimize, with
+// the same behaviour and the same gas as the interpreter, instruction for instruction.
+//
+// Why it is shaped this way:
+// - Every stack slot of the frame becomes a JS local (r0, r1, ...): the verifier knows the
+//   stack height before every instruction, so no stack pointer exists at run time. Slots
+//   live in the fiber's stack array only across exits; every entry reloads them all.
+// - Control flow is `for (;;) switch (pc)` with a case at every jump target and every
+//   place the function can be re-entered (after an instruction that left it).
+// - No Nest call recurses on the JS stack: a call to a Nest method saves the slots, pushes
+//   the callee's frame and returns to the interpreter loop, which is the trampoline.
+//   Natives are called in place. Rare instructions (class definitions, imports, fiber
+//   switches) are handed back: the interpreter runs that one instruction.
+// - Gas is charged where the linked code charges it (block entries carried by jumps,
+//   branches, GAS and calls), so both tiers use the same gas by construction; errors
+//   record the same code offset the interpreter would, so traces are the same too.
+
+import { Op, OPCODES } from './opcodes.js'
+import { FnKind } from './module.js'
+import type { LinkedFunction } from './link.js'
+import type { RFunction } from './function.js'
+import type { VM } from './vm.js'
+import { Box, Closure, Instance, MethodKind, NList, NRange, type Fiber, type Frame, type Method, type NClass, type Value } from './value.js'
+import { abort, fatal } from './errors.js'
+import { isValidKey } from './map-table.js'
+
+/** What a compiled function tells the interpreter loop when it returns. */
+export const enum JitExit {
+  /** The top frame changed (a call pushed one, or a return popped this one). */
+  Frame = 0,
+  /** Run the instruction at frame.ip in the interpreter, then come back. */
+  HandBack = 1,
+  /** Only between compiled functions: the callee ran in place and returned. */
+  Returned = 2,
+}
+
+/** Instantiates a compiled function for one VM and one runtime function. */
+export type JitFactory = (env: JitEnv) => JitFunction
+/** `depth`: compiled frames already on the JS stack below this one (see MAX_JS_DEPTH). */
+export type JitFunction = (vm: any, fiber: any, frame: any, depth: number) => JitExit
+
+/** Everything generated code refers to, bound once per runtime function. */
+export interface JitEnv {
+  readonly vm: unknown
+  readonly consts: readonly unknown[]
+  readonly vars: unknown[]
+  readonly fns: readonly unknown[]
+  /** Module method-name index -> VM symbol. */
+  readonly syms: Int32Array
+  readonly opSyms: Int32Array
+  readonly symbols: readonly string[]
+  readonly classes: {
+    readonly num: unknown
+    readonly string: unknown
+    readonly bool: unknown
+    readonly nul: unknown
+    readonly int: unknown
+    readonly box: unknown
+  }
+  readonly rt: {
+    readonly Box: unknown
+    readonly Instance: unknown
+    readonly NList: unknown
+    readonly NRange: unknown
+    readonly abort: unknown
+    readonly malformed: unknown
+    readonly isValidKey: unknown
+  }
+}
+
+/** A compiled function calls a compiled callee directly, as a JS call, while fewer than
+ *  this many compiled frames sit on the JS stack; deeper calls go back to the trampoline.
+ *  The bound keeps the JS stack small whatever the Nest call depth, so no RangeError. */
+export const MAX_JS_DEPTH = 48
+
+/** Functions above this many code words stay in the interpreter. */
+export const JIT_MAX_CODE = 40_000
+
+// Values the generated code compares against; they mirror the const enums they name.
+const KIND_NATIVE = MethodKind.Native as number
+
+function instrLength(op: number): number {
+  const info = OPCODES[op]
+  return 1 + info.operands.length + info.linked.length
+}
+
+/** Operators whose fast path is plain JS on two numbers. */
+const NUM_BINARY: Partial<Record<number, (a: string, b: string) => string>> = {
+  [Op.ADD]: (a, b) => `${a} + ${b}`,
+  [Op.SUB]: (a, b) => `${a} - ${b}`,
+  [Op.MUL]: (a, b) => `${a} * ${b}`,
+  [Op.DIV]: (a, b) => `${a} / ${b}`,
+  [Op.MOD]: (a, b) => `${a} % ${b}`,
+  [Op.LT]: (a, b) => `${a} < ${b}`,
+  [Op.GT]: (a, b) => `${a} > ${b}`,
+  [Op.LTE]: (a, b) => `${a} <= ${b}`,
+  [Op.GTE]: (a, b) => `${a} >= ${b}`,
+  [Op.BAND]: (a, b) => `((${a} >>> 0) & (${b} >>> 0)) >>> 0`,
+  [Op.BOR]: (a, b) => `((${a} >>> 0) | (${b} >>> 0)) >>> 0`,
+  [Op.BXOR]: (a, b) => `((${a} >>> 0) ^ (${b} >>> 0)) >>> 0`,
+  [Op.SHL]: (a, b) => `((${a} >>> 0) << (${b} >>> 0)) >>> 0`,
+  [Op.SHR]: (a, b) => `(${a} >>> 0) >>> (${b} >>> 0)`,
+  [Op.RANGE_IN]: (a, b) => `vm.newRange(${a}, ${b}, true)`,
+  [Op.RANGE_EX]: (a, b) => `vm.newRange(${a}, ${b}, false)`,
+}
+
+/** Whether a function is worth compiling at all, and if so its source. */
+export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): string | null {
+  const code = lf.code
+  if (code.length > JIT_MAX_CODE) return null
+
+  // Instruction starts, heights, and the places control can enter.
+  const starts: number[] = []
+  for (let p = 0; p < code.length; p += instrLength(code[p])) starts.push(p)
+  const height = (p: number) => lf.heights[lf.pcInstr[p]]
+  // Compiled code is entered only at the start and at jump targets: labels after every
+  // call would make V8's optimizing compiler slow on big functions. The interpreter runs
+  // a function from anywhere else until its next jump (vm/interpreter.ts).
+  const out: string[] = []
+  const emit = (s: string) => out.push(s)
+  const slots = Math.max(1, lf.maxSlots)
+  const r = (k: number) => `r${k}`
+  const spill = (from: number, to: number) => {
+    const parts: string[] = []
+    for (let k = from; k < to; k++) parts.push(`s[b + ${k}] = r${k};`)
+    return parts.join(' ')
+  }
+  const refill = (at: number) => `if (gas < 0) { frame.ip = ${at}; gas = vm.refill(gas); }`
+  // No try/catch in generated code (a big try block makes V8's optimizing compiler very
+  // slow): whatever may throw first records where it is and the gas left, as the
+  // interpreter's catch would.
+  const sync = (next: number) => `frame.ip = ${next}; vm.gas = gas;`
+  const fail = (next: number, what: string) => `{ ${sync(next)} malformed('${what}'); }`
+  const handBack = (p: number, h: number) =>
+    `${spill(0, h)} frame.ip = ${p}; fiber.sp = b + ${h}; vm.gas = gas; return ${JitExit.HandBack};`
+
+  // Class of a receiver, as the interpreter's call sequence finds it.
+
+  /** A call of `argc` arguments with the receiver at slot rb, made by a runtime helper
+   *  (lookup, inline cache, native or compiled callee run in place). Small on purpose:
+   *  V8 takes time superlinear in a function's size to optimize it. Only the arguments are
+   *  saved first; the other slots only when the call leaves this function. */
+  const invoke = (next: number, h: number, argc: number, helper: string, extra: string) => {
+    const rb = h - argc - 1
+    return (
+      `${spill(rb, h)} frame.ip = ${next}; vm.gas = gas;\n` +
+      `{ const e = ${helper}(vm, fiber, frame, b + ${rb}, ${argc}, ${extra}, ${next}, PC, depth); ` +
+      `if (e !== ${JitExit.Returned}) { ${spill(0, rb)} return e; } ${r(rb)} = s[b + ${rb}]; gas = vm.gas; }`
+    )
+  }
+  const opCall = (p: number, next: number, h: number, argc: number, op: number) =>
+    invoke(next, h, argc, 'CALL_OP', `OPSYMS[${op}]`).replace('PC', String(p))
+
+  for (const p of starts) {
+    const op = code[p]
+    const info = OPCODES[op]
+    const next = p + instrLength(op)
+    const h = height(p)
+    if (lf.entries[p] === 1) emit(`case ${p}:`)
+    if (h < 0) {
+      // Unreachable in the verified code: nothing can arrive here.
+      continue
+    }
+    const a = (k: number) => code[p + 1 + k]
+    const top = r(h - 1)
+    switch (op) {
+      case Op.CONST:
+        emit(`${r(h)} = K[${a(0)}];`)
+        break
+      case Op.NULL:
+        emit(`${r(h)} = null;`)
+        break
+      case Op.TRUE:
+        emit(`${r(h)} = true;`)
+        break
+      case Op.FALSE:
+        emit(`${r(h)} = false;`)
+        break
+      case Op.POP:
+        break
+      case Op.DUP:
+        emit(`${r(h)} = ${top};`)
+        break
+      case Op.LOAD_LOCAL:
+        emit(`${r(h)} = ${r(a(0))};`)
+        break
+      case Op.STORE_LOCAL:
+        emit(`${r(a(0))} = ${top};`)
+        break
+      case Op.BOX_LOCAL:
+        emit(`${sync(next)} vm.alloc(16); ${r(a(0))} = new Box(C_BOX, ${r(a(0))});`)
+        break
+      case Op.LOAD_LOCAL_BOX:
+        emit(`if (!(${r(a(0))} instanceof Box)) ${fail(next, 'unboxed local')} ${r(h)} = ${r(a(0))}.v;`)
+        break
+      case Op.STORE_LOCAL_BOX:
+        emit(`if (!(${r(a(0))} instanceof Box)) ${fail(next, 'unboxed local')} ${r(a(0))}.v = ${top};`)
+        break
+      case Op.LOAD_UPVALUE:
+        emit(`${r(h)} = ups[${a(0)}];`)
+        break
+      case Op.LOAD_UPVALUE_BOX:
+        emit(`{ const x = ups[${a(0)}]; if (!(x instanceof Box)) ${fail(next, 'unboxed upvalue')} ${r(h)} = x.v; }`)
+        break
+      case Op.STORE_UPVALUE_BOX:
+        emit(`{ const x = ups[${a(0)}]; if (!(x instanceof Box)) ${fail(next, 'unboxed upvalue')} x.v = ${top}; }`)
+        break
+      case Op.LOAD_MODULE_VAR:
+        emit(`${r(h)} = VARS[${a(0)}];`)
+        break
+      case Op.STORE_MODULE_VAR:
+        emit(`VARS[${a(0)}] = ${top};`)
+        break
+      case Op.LOAD_FIELD_THIS:
+        emit(`${r(h)} = r0.fields[fb + ${a(0)}];`)
+        break
+      case Op.STORE_FIELD_THIS:
+        emit(`r0.fields[fb + ${a(0)}] = ${top};`)
+        break
+      case Op.LOAD_FIELD:
+        emit(
+          `{ const o = ${top}; const k = fb + ${a(0)}; ` +
+            `if (!(o instanceof Instance) || k >= o.fields.length) ${fail(next, 'field of a non-instance')} ${top} = o.fields[k]; }`,
+        )
+        break
+      case Op.STORE_FIELD:
+        emit(
+          `{ const o = ${top}; const k = fb + ${a(0)}; ` +
+            `if (!(o instanceof Instance) || k >= o.fields.length) ${fail(next, 'field of a non-instance')} o.fields[k] = ${r(h - 2)}; }`,
+        )
+        break
+      case Op.JUMP:
+        emit(`gas -= ${a(1)}; ${refill(a(0))} pc = ${a(0)}; continue;`)
+        break
+      case Op.JUMP_IF_FALSE:
+        emit(
+          `if (${top} === false || ${top} === null) { gas -= ${a(1)}; ${refill(a(0))} pc = ${a(0)}; continue; }\n` +
+            `gas -= ${a(2)}; ${refill(next)}`,
+        )
+        break
+      case Op.AND:
+        emit(
+          `if (${top} === false || ${top} === null) { gas -= ${a(1)}; ${refill(a(0))} pc = ${a(0)}; continue; }\n` +
+            `gas -= ${a(2)}; ${refill(next)}`,
+        )
+        break
+      case Op.OR:
+        emit(
+          `if (!(${top} === false || ${top} === null)) { gas -= ${a(1)}; ${refill(a(0))} pc = ${a(0)}; continue; }\n` +
+            `gas -= ${a(2)}; ${refill(next)}`,
+        )
+        break
+      case Op.GAS:
+        emit(`gas -= ${a(0)}; ${refill(next)}`)
+        break
+      case Op.CALL: {
+        emit(invoke(next, h, a(0), 'CALL', `${a(1)}, ${a(2)}`).replace('PC', String(p)))
+        break
+      }
+      case Op.SUPER:
+        emit(invoke(next, h, a(0), 'CALL_SUPER', `${a(1)}, ${a(2)}`).replace('PC', String(p)))
+        break
+      case Op.EQ:
+      case Op.NEQ: {
+        const x = r(h - 2)
+        const y = r(h - 1)
+        emit(`L${p}: { if (typeof ${x} !== 'object' || ${x} === null) { ${x} = ${x} ${op === Op.EQ ? '===' : '!=='} ${y}; break L${p}; }`)
+        emit(opCall(p, next, h, 1, op))
+        emit('}')
+        break
+      }
+      case Op.NEG:
+      case Op.BNOT: {
+        const x = top
+        const f = op === Op.NEG ? `-${x}` : `~(${x} >>> 0) >>> 0`
+        emit(`L${p}: { if (typeof ${x} === 'number') { ${x} = ${f}; break L${p}; }`)
+        emit(opCall(p, next, h, 0, op))
+        emit('}')
+        break
+      }
+      case Op.NOT: {
+        const x = top
+        emit(`L${p}: { if (typeof ${x} !== 'object' || ${x} === null) { ${x} = ${x} === false || ${x} === null; break L${p}; }`)
+        emit(opCall(p, next, h, 0, op))
+        emit('}')
+        break
+      }
+      case Op.SUBSCRIPT: {
+        const x = r(h - 2)
+        const y = r(h - 1)
+        emit(
+          `L${p}: { if (${x} instanceof NList && typeof ${y} === 'number') { const items = ${x}.items; ` +
+            `if (${y} >= 0 && ${y} < items.length && (${y} | 0) === ${y}) { ${x} = items[${y}]; break L${p}; } }`,
+        )
+        emit(opCall(p, next, h, 1, op))
+        emit('}')
+        break
+      }
+      case Op.SUBSCRIPT_SET: {
+        const x = r(h - 3)
+        const y = r(h - 2)
+        const v = r(h - 1)
+        emit(
+          `L${p}: { if (${x} instanceof NList && typeof ${y} === 'number') { const items = ${x}.items; ` +
+            `if (${y} >= 0 && ${y} < items.length && (${y} | 0) === ${y}) { items[${y}] = ${v}; ${x} = ${v}; break L${p}; } }`,
+        )
+        emit(opCall(p, next, h, 2, op))
+        emit('}')
+        break
+      }
+      case Op.ITERATE: {
+        const seq = r(h - 2)
+        const it = r(h - 1)
+        // Mirrors the interpreter's fast paths (Range.iterate(_), List.iterate(_)).
+        emit(`L${p}: {`)
+        emit(
+          `if (${seq} instanceof NRange) { const from = ${seq}.from, to = ${seq}.to;\n` +
+            `  if (from === to && !${seq}.inclusive) { ${seq} = false; break L${p}; }\n` +
+            `  if (${it} === null) { ${seq} = from; break L${p}; }\n` +
+            `  if (typeof ${it} === 'number') { let n = ${it}, done = false;\n` +
+            `    if (from < to) { n++; if (n > to) done = true; } else { n--; if (n < to) done = true; }\n` +
+            `    if (!done && !${seq}.inclusive && n === to) done = true;\n` +
+            `    ${seq} = done ? false : n; break L${p}; } }\n` +
+            `else if (${seq} instanceof NList && (${it} === null || (typeof ${it} === 'number' && (${it} | 0) === ${it}))) {\n` +
+            `  const count = ${seq}.items.length;\n` +
+            `  ${seq} = ${it} === null ? (count === 0 ? false : 0) : (${it} < 0 || ${it} >= count - 1 ? false : ${it} + 1); break L${p}; }`,
+        )
+        emit(opCall(p, next, h, 1, op))
+        emit('}')
+        break
+      }
+      case Op.ITER_VALUE: {
+        const seq = r(h - 2)
+        const it = r(h - 1)
+        emit(
+          `L${p}: { if (${seq} instanceof NRange) { ${seq} = ${it}; break L${p}; }\n` +
+            `if (${seq} instanceof NList && typeof ${it} === 'number' && ${it} >= 0 && ${it} < ${seq}.items.length && (${it} | 0) === ${it}) ` +
+            `{ ${seq} = ${seq}.items[${it}]; break L${p}; }`,
+        )
+        emit(opCall(p, next, h, 1, op))
+        emit('}')
+        break
+      }
+      case Op.RETURN:
+        emit(
+          `if (fiber.depth > 1) { fiber.depth--; s[b] = ${top}; fiber.sp = b + 1; vm.gas = gas; return ${JitExit.Frame}; }\n` +
+            handBack(p, h),
+        )
+        break
+      case Op.CLOSURE: {
+        const g = all[a(0)]
+        const ups: string[] = []
+        for (let k = 0; k < g.captures.length; k += 2) {
+          ups.push(g.captures[k] === 1 ? r(g.captures[k + 1]) : `ups[${g.captures[k + 1]}]`)
+        }
+        emit(
+          `${sync(next)} { const c = vm.newClosure(FNS[${a(0)}], [${ups.join(', ')}]); c.fieldBase = fb; c.home = cl.home; ${r(h)} = c; }`,
+        )
+        break
+      }
+      case Op.LIST: {
+        const n = a(0)
+        const items: string[] = []
+        for (let k = h - n; k < h; k++) items.push(r(k))
+        emit(`gas -= ${n}; ${refill(next)} ${sync(next)} ${r(h - n)} = vm.newList([${items.join(', ')}]);`)
+        break
+      }
+      case Op.MAP: {
+        const n = a(0)
+        const at = h - 2 * n
+        const sets: string[] = []
+        for (let k = 0; k < n; k++) {
+          const key = r(at + 2 * k)
+          sets.push(`if (!isValidKey(${key})) abort('R0008'); if (map.set(${key}, ${r(at + 2 * k + 1)})) vm.alloc(32);`)
+        }
+        emit(`gas -= ${4 * n}; ${refill(next)} ${sync(next)} { const map = vm.newMap(); ${sets.join(' ')} ${r(at)} = map; }`)
+        break
+      }
+      default: {
+        const num = NUM_BINARY[op]
+        if (num !== undefined) {
+          const x = r(h - 2)
+          const y = r(h - 1)
+          // Ranges allocate, and allocation may hit the memory limit.
+          const pre = op === Op.RANGE_IN || op === Op.RANGE_EX ? sync(next) + ' ' : ''
+          emit(`L${p}: { if (typeof ${x} === 'number' && typeof ${y} === 'number') { ${pre}${x} = ${num(x, y)}; break L${p}; }`)
+          emit(opCall(p, next, h, 1, op))
+          emit('}')
+        } else {
+          // Class definitions, method binding, imports: the interpreter runs them.
+          emit(handBack(p, h))
+        }
+      }
+    }
+  }
+
+  const decls: string[] = []
+  for (let k = 0; k < slots; k++) decls.push(`r${k} = s[b + ${k}]`)
+  return [
+    `"use strict";`,
+    `const vm = env.vm, K = env.consts, VARS = env.vars, FNS = env.fns, SYMS = env.syms, OPSYMS = env.opSyms, SYMBOLS = env.symbols;`,
+    `const C_NUM = env.classes.num, C_STRING = env.classes.string, C_BOOL = env.classes.bool, C_NULL = env.classes.nul, C_INT = env.classes.int, C_BOX = env.classes.box;`,
+    `const { Box, Instance, NList, NRange, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP } = env.rt;`,
+    `return function ${jsName(lf)}(vm, fiber, frame, depth) {`,
+    `const s = fiber.stack, b = frame.base, cl = frame.cl, ups = cl.ups, fb = cl.fieldBase;`,
+    `let gas = vm.gas, pc = frame.ip;`,
+    `let ${decls.join(', ')};`,
+    `for (;;) { switch (pc) {`,
+    ...out,
+    `} malformed('JS tier: no code at ' + pc); }`,
+    `};`,
+  ].join('\n')
+}
+
+/** Instructions the compiled code always hands back to the interpreter. */
+function leavesAlways(op: number): boolean {
+  return OPCODES[op].method === undefined && !HANDLED.has(op)
+}
+
+const HANDLED = new Set<number>([
+  Op.CONST, Op.NULL, Op.TRUE, Op.FALSE, Op.POP, Op.DUP, Op.LOAD_LOCAL, Op.STORE_LOCAL, Op.BOX_LOCAL,
+  Op.LOAD_LOCAL_BOX, Op.STORE_LOCAL_BOX, Op.LOAD_UPVALUE, Op.LOAD_UPVALUE_BOX, Op.STORE_UPVALUE_BOX,
+  Op.LOAD_MODULE_VAR, Op.STORE_MODULE_VAR, Op.LOAD_FIELD_THIS, Op.STORE_FIELD_THIS, Op.LOAD_FIELD,
+  Op.STORE_FIELD, Op.JUMP, Op.JUMP_IF_FALSE, Op.AND, Op.OR, Op.GAS, Op.CLOSURE, Op.LIST, Op.MAP,
+])
+
+function jsName(lf: LinkedFunction): string {
+  const safe = lf.name.replace(/[^A-Za-z0-9_$]/g, '_').slice(0, 40)
+  return `nest_${lf.index}_${safe}`
+}
+
+/** Compiles the source into a factory; null when the function is not worth it. */
+export function jitFactory(lf: LinkedFunction, all: readonly LinkedFunction[]): JitFactory | null {
+  const src = jitSource(lf, all)
+  if (src === null) return null
+  return new Function('env', src) as JitFactory
+}
+
+function classOf(vm: VM, v: Value): NClass {
+  if (typeof v === 'object' && v !== null) return v.cls
+  switch (typeof v) {
+    case 'number':
+      return vm.numClass
+    case 'string':
+      return vm.stringClass
+    case 'boolean':
+      return vm.boolClass
+    case 'bigint':
+      return vm.intClass
+    default:
+      return vm.nullClass
+  }
+}
+
+function find(vm: VM, cls: NClass, g: number): Method {
+  const m = cls.methods[g]
+  if (m === undefined) abort('R0001', cls.name, vm.symbols[g])
+  if (vm.onMethod !== null) vm.onMethod(cls, m.signature)
+  return m
+}
+
+/** CALL: the receiver's class, the call site's inline cache (shared with the interpreter). */
+function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number): JitExit {
+  const fn = frame.cl.fn
+  const cls = classOf(vm, fiber.stack[rb])
+  let m: Method
+  if (fn.icCls[site] === cls) m = fn.icM[site]!
+  else {
+    m = find(vm, cls, fn.mod.syms[sym])
+    fn.icCls[site] = cls
+    fn.icM[site] = m
+  }
+  return run(vm, fiber, frame, m, rb, argc, next, here, depth)
+}
+
+/** SUPER: the method of the superclass of the class the running method was bound to. */
+function callSuper(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number): JitExit {
+  const fn = frame.cl.fn
+  const home = frame.cl.home
+  if (home === null || home.superclass === null) fatal('R0206', 'super outside a method')
+  const cls = home.superclass
+  let m: Method
+  if (fn.icCls[site] === cls) m = fn.icM[site]!
+  else {
+    m = find(vm, cls, fn.mod.syms[sym])
+    fn.icCls[site] = cls
+    fn.icM[site] = m
+  }
+  return run(vm, fiber, frame, m, rb, argc, next, here, depth)
+}
+
+/** An operator whose fast path did not apply: the method the source spelled. */
+function callOp(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, g: number, next: number, here: number, depth: number): JitExit {
+  return run(vm, fiber, frame, find(vm, classOf(vm, fiber.stack[rb]), g), rb, argc, next, here, depth)
+}
+
+/** Runs a found method as the interpreter's call sequence does: a native in place; a Nest
+ *  callee in a new frame, itself run in place when compiled and the JS stack allows; the
+ *  rest (fiber switches) handed back. The receiver and arguments are saved in the stack
+ *  and vm.gas is current. `rb` is an absolute stack index. */
+function run(vm: VM, fiber: Fiber, frame: Frame, m: Method, rb: number, argc: number, next: number, here: number, depth: number): JitExit {
+  const s = fiber.stack
+  const top = rb + argc + 1
+  let callee: Closure
+  let sp = top
+  switch (m.kind) {
+    case MethodKind.Native:
+      s[rb] = m.native!(vm, s, rb)
+      return JitExit.Returned
+    case MethodKind.Closure:
+      callee = m.closure!
+      break
+    case MethodKind.FnCall: {
+      callee = s[rb] as Closure
+      if (callee.fn.lf.kind !== FnKind.Fn) fatal('R0206', 'calling a method as a function')
+      const arity = callee.fn.arity
+      if (argc < arity) abort('R0010')
+      sp = rb + 1 + arity
+      break
+    }
+    case MethodKind.Constructor: {
+      const k = s[rb] as NClass
+      const init = k.methods[m.initSym]
+      if (init === undefined || init.kind !== MethodKind.Closure) abort('R0001', k.name, vm.symbols[m.initSym])
+      vm.alloc(16 + 8 * k.numFields)
+      const fields: Value[] = new Array(k.numFields)
+      for (let i = 0; i < fields.length; i++) fields[i] = null
+      s[rb] = new Instance(k, fields)
+      callee = init.closure!
+      break
+    }
+    default:
+      frame.ip = here
+      fiber.sp = top
+      return JitExit.HandBack
+  }
+  frame.ip = next
+  fiber.sp = sp
+  const f = callee.fn
+  vm.gas -= f.entryCost
+  if (vm.gas < 0) vm.refill(vm.gas)
+  const acc = f.lf.accessor
+  if (acc >= 0) {
+    // A plain getter or setter: its effect without a frame, after the same gas and the
+    // same limit checks a frame would have cost.
+    if (fiber.depth >= vm.maxCallDepth) fatal('R0201', vm.maxCallDepth)
+    vm.ensureStack(fiber, rb + f.maxSlots)
+    const fields = (s[rb] as Instance).fields
+    if ((acc & 1) === 0) s[rb] = fields[callee.fieldBase + (acc >> 1)]
+    else s[rb] = fields[callee.fieldBase + (acc >> 1)] = s[rb + 1]
+    return JitExit.Returned
+  }
+  const d = fiber.depth
+  const cf = vm.pushFrame(fiber, callee, rb)
+  const cj = callee.fn.jit
+  if (cj === null || depth >= MAX_JS_DEPTH) return JitExit.Frame
+  // Run the callee in place; it returns Frame after popping its own frame, or leaves
+  // something for the trampoline (a deeper frame, a hand-back) that we pass up unchanged.
+  const x = cj(vm, fiber, cf, depth + 1)
+  return x === JitExit.Frame && fiber.depth === d ? JitExit.Returned : x
+}
+
+const RUNTIME = {
+  CALL: callSite,
+  CALL_SUPER: callSuper,
+  CALL_OP: callOp,
+  Box,
+  Instance,
+  NList,
+  NRange,
+  abort,
+  malformed: (what: string): never => fatal('R0206', what),
+  isValidKey,
+}
+
+/** The compiled code of a runtime function, compiling (once per module) if need be. */
+export function compileJit(vm: VM, fn: RFunction): JitFunction | null {
+  const lf = fn.lf
+  if (lf.jitFactory === undefined) lf.jitFactory = jitFactory(lf, fn.mod.loaded.functions)
+  if (lf.jitFactory === null) return null
+  fn.jit = lf.jitFactory({
+    vm,
+    consts: fn.consts,
+    vars: fn.vars,
+    fns: fn.mod.fns,
+    syms: fn.mod.syms,
+    opSyms: vm.opSyms,
+    symbols: vm.symbols,
+    classes: {
+      num: vm.numClass,
+      string: vm.stringClass,
+      bool: vm.boolClass,
+      nul: vm.nullClass,
+      int: vm.intClass,
+      box: vm.boxClass,
+    },
+    rt: RUNTIME,
+  })
+  return fn.jit
+}

@@ -916,6 +916,7 @@ export function execute(vm: VM): RunOutcome {
       if (e instanceof RangeError) {
         // A JS engine limit (e.g. an array too long to allocate) reached by a core method.
         frame.ip = ip
+        vm.onError?.('R0203')
         return vm.errorOutcome(true, 'R0203', `Memory limit reached: ${e.message}`, vm.traceOf(fiber))
       }
       throw e

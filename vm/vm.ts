@@ -78,6 +78,8 @@ export class VM {
   gasLimit: number
   mem = 0
   readonly memoryLimit: number
+  /** What `alloc` checks against: the limit, except while the VM sets itself up. */
+  private memCap: number
   readonly maxCallDepth: number
   readonly maxStackSlots: number
 
@@ -126,9 +128,16 @@ export class VM {
     this.memoryLimit = opts.memoryLimit ?? SCRIPT_MEMORY_LIMIT
     this.maxCallDepth = opts.maxCallDepth ?? SCRIPT_MAX_CALL_DEPTH
     this.maxStackSlots = opts.maxStackSlots ?? SCRIPT_MAX_STACK_SLOTS
-    this.resetGas(this.gasLimit)
     this.opSyms = installOpSymbols(this)
+    // The core library's own set-up is the VM's, not the run's: it is paid from no limit
+    // and does not count, so a run's gas and memory are the program's alone.
+    const limit = this.gasLimit
+    this.resetGas(UNLIMITED_GAS)
+    this.memCap = Infinity
     this.bootstrap()
+    this.resetGas(limit)
+    this.mem = 0
+    this.memCap = this.memoryLimit
   }
 
   // ---- symbols --------------------------------------------------------------------
@@ -179,7 +188,7 @@ export class VM {
   /** Deterministic allocation accounting (bytes), checked against the run's cap. */
   alloc(bytes: number): void {
     this.mem += bytes
-    if (this.mem > this.memoryLimit) fatal('R0203', this.memoryLimit)
+    if (this.mem > this.memCap) fatal('R0203', this.memoryLimit)
   }
 
   checkStringLength(n: number): void {
@@ -376,7 +385,10 @@ export class VM {
       this.ensureStack(fiber, entry.maxSlots)
       return execute(this)
     } catch (e) {
-      if (e instanceof Fatal) return this.errorOutcome(true, e.code, e.message, this.traceOf(fiber))
+      if (e instanceof Fatal) {
+        this.onError?.(e.code)
+        return this.errorOutcome(true, e.code, e.message, this.traceOf(fiber))
+      }
       throw e
     }
   }

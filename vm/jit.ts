@@ -253,10 +253,9 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
       case Op.GAS:
         emit(`gas -= ${a(0)}; ${refill(next)}`)
         break
-      case Op.CALL: {
+      case Op.CALL:
         emit(invoke(next, h, a(0), 'CALL', `${a(1)}, ${a(2)}`).replace('PC', String(p)))
         break
-      }
       case Op.SUPER:
         emit(invoke(next, h, a(0), 'CALL_SUPER', `${a(1)}, ${a(2)}`).replace('PC', String(p)))
         break

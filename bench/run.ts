@@ -1,0 +1,189 @@
+// `npm run bench`: the figures the issues name, measured on this machine and written to
+// BENCHMARKS.md with the machine and the date. Not a test: nothing here runs in `npm test`.
+//
+//   npm run bench                      every benchmark, results into BENCHMARKS.md
+//   npm run bench -- --only fib        one benchmark (or a comma list); printed only
+//   npm run bench -- --reps 9          runs per program (default 5, at least 5 for the record)
+//
+// Language core (issue 3): the eight Wren benchmark programs run unchanged on `unest run`,
+// interleaved with Wren 0.4's C VM when ../shared/peers/wren/build.sh can build it; the
+// ratio is of the medians of the programs' own `elapsed:` lines, the whole-process time is
+// printed beside it. Our own Nest versions (bench/programs/) run too and check their
+// answers. Then the start-up time of the bin on a one-line program.
+
+import { spawnSync } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem, release, type as osType } from 'node:os'
+import { join } from 'node:path'
+import { measureStartup } from './startup.js'
+
+const ROOT = join(import.meta.dirname, '..')
+const BIN = join(ROOT, 'dist', 'unest.js')
+const PEERS = join(ROOT, '..', 'shared', 'peers', 'wren')
+const PROGRAMS = ['fib', 'method_call', 'binary_trees', 'delta_blue', 'map_numeric', 'map_string', 'string_equals', 'for'] as const
+const WREN_TARGET = 3
+const STARTUP_TARGET = 0.25
+
+interface Args {
+  only: Set<string> | null
+  reps: number
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { only: null, reps: 5 }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--only') args.only = new Set(argv[++i].split(','))
+    else if (a === '--reps') args.reps = Math.max(1, Number(argv[++i]))
+    else throw new Error(`unknown argument ${a} (use --only NAME[,NAME] and --reps N)`)
+  }
+  return args
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const fmt = (x: number, d = 3) => x.toFixed(d)
+
+interface Timed {
+  readonly elapsed: number
+  readonly wall: number
+  readonly results: string
+}
+
+/** Runs a program as a whole process; its `elapsed:` line and its other output. */
+function timed(cmd: string, args: string[], what: string): Timed {
+  const env = { ...process.env }
+  delete env.NODE_OPTIONS
+  const start = process.hrtime.bigint()
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 << 20 })
+  const wall = Number(process.hrtime.bigint() - start) / 1e9
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`)
+  const lines = r.stdout.trimEnd().split('\n')
+  const last = lines.pop() ?? ''
+  const m = /^elapsed: ([0-9.e+-]+)$/.exec(last)
+  if (!m) throw new Error(`${what}: no elapsed line at the end of its output:\n${r.stdout}`)
+  return { elapsed: Number(m[1]), wall, results: lines.join('\n') }
+}
+
+function wrenBinary(): string | null {
+  const script = join(PEERS, 'build.sh')
+  if (!existsSync(script)) return null
+  const r = spawnSync('bash', [script], { encoding: 'utf8' })
+  const bin = r.stdout.trim().split('\n').pop() ?? ''
+  if (r.status !== 0 || !existsSync(bin)) {
+    console.log(`note: ${script} did not build Wren (exit ${r.status}); running without it`)
+    return null
+  }
+  return bin
+}
+
+interface WrenRow {
+  readonly name: string
+  readonly unest: number
+  readonly unestWall: number
+  readonly ours: number | null
+  readonly wren: number | null
+  readonly wrenWall: number | null
+}
+
+function benchWren(args: Args, wren: string | null): WrenRow[] {
+  const rows: WrenRow[] = []
+  for (const name of PROGRAMS) {
+    if (args.only && !args.only.has(name)) continue
+    const peer = join(PEERS, 'benchmark', `${name}.wren`)
+    const own = join(ROOT, 'bench', 'programs', `${name}.nest`)
+    if (!existsSync(peer) && !existsSync(own)) continue
+    const u: Timed[] = []
+    const w: Timed[] = []
+    const o: Timed[] = []
+    for (let i = 0; i < args.reps; i++) {
+      if (existsSync(peer)) {
+        u.push(timed(process.execPath, [BIN, 'run', peer], `unest run ${name}.wren`))
+        if (wren) w.push(timed(wren, [peer], `wren ${name}.wren`))
+      }
+      if (existsSync(own)) o.push(timed(process.execPath, [BIN, 'run', own], `unest run bench/programs/${name}.nest`))
+    }
+    if (w.length > 0 && u[0].results !== w[0].results) {
+      throw new Error(`${name}: unest printed\n${u[0].results}\nbut Wren printed\n${w[0].results}`)
+    }
+    const row: WrenRow = {
+      name,
+      unest: u.length ? median(u.map((t) => t.elapsed)) : NaN,
+      unestWall: u.length ? median(u.map((t) => t.wall)) : NaN,
+      ours: o.length ? median(o.map((t) => t.elapsed)) : null,
+      wren: w.length ? median(w.map((t) => t.elapsed)) : null,
+      wrenWall: w.length ? median(w.map((t) => t.wall)) : null,
+    }
+    rows.push(row)
+    const ratio = row.wren ? ` ${fmt(row.unest / row.wren, 2)}x of Wren` : ''
+    console.log(`${name.padEnd(14)} unest ${fmt(row.unest)} s${row.wren ? `  wren ${fmt(row.wren)} s` : ''}${ratio}`)
+  }
+  return rows
+}
+
+function machine(): string {
+  const c = cpus()
+  return `${c.length} × ${c[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${osType()} ${release()}, Node ${process.version}`
+}
+
+function commit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' })
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim()
+  return r.status === 0 ? `${r.stdout.trim()}${dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'
+}
+
+function report(rows: WrenRow[], startup: { medianSeconds: number; runs: number[] } | null, reps: number): string {
+  const out: string[] = []
+  out.push('# Benchmarks', '')
+  out.push('Written by `npm run bench` (bench/run.ts); do not edit by hand. Tests never time anything: these')
+  out.push('figures are measured here, on the machine below, and checked against the targets the issues set.', '')
+  out.push(`- Date: ${new Date().toISOString().slice(0, 10)}`)
+  out.push(`- Machine: ${machine()}`)
+  out.push(`- Commit: ${commit()}`)
+  out.push(`- Runs: ${reps} per program, interleaved with the peer; medians`, '')
+  out.push('## Language core: Wren benchmark programs (target: within 3× of Wren 0.4’s C VM)', '')
+  out.push('Each program runs unchanged on `unest run` (gas metering on, as always). Ratio: median of the')
+  out.push('programs’ own `elapsed:` lines, nVM over Wren. Whole process: median wall time of the process.')
+  out.push('`bench/programs/` are our own Nest versions of the same workloads, which check their answers.', '')
+  out.push('| program | nVM elapsed (s) | Wren elapsed (s) | ratio | target ≤ 3× | nVM process (s) | Wren process (s) | own Nest version (s) |')
+  out.push('|---|---:|---:|---:|:---:|---:|---:|---:|')
+  for (const r of rows) {
+    const ratio = r.wren ? r.unest / r.wren : null
+    out.push(
+      `| ${r.name} | ${fmt(r.unest)} | ${r.wren !== null ? fmt(r.wren) : '–'} | ${ratio !== null ? fmt(ratio, 2) + '×' : '–'} | ` +
+        `${ratio === null ? 'no peer' : ratio <= WREN_TARGET ? 'met' : '**missed**'} | ${fmt(r.unestWall)} | ` +
+        `${r.wrenWall !== null ? fmt(r.wrenWall) : '–'} | ${r.ours !== null ? fmt(r.ours) : '–'} |`,
+    )
+  }
+  out.push('')
+  if (startup) {
+    out.push(`## Start-up: \`unest run\` of a one-line program (target: under ${STARTUP_TARGET} s)`, '')
+    out.push(`Whole process, \`node dist/unest.js run one.nest\`: median ${fmt(startup.medianSeconds)} s over ${startup.runs.length} runs ` +
+      `(${startup.medianSeconds < STARTUP_TARGET ? 'met' : '**missed**'}); runs: ${startup.runs.map((x) => fmt(x)).join(', ')}.`, '')
+  }
+  return out.join('\n')
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`)
+  const wren = wrenBinary()
+  if (!wren) console.log('note: Wren is not available here; ratios are not measured')
+  const rows = benchWren(args, wren)
+  let startup: Awaited<ReturnType<typeof measureStartup>> | null = null
+  if (!args.only || args.only.has('startup')) {
+    startup = await measureStartup(Math.max(args.reps, 7))
+    console.log(`startup        ${fmt(startup.medianSeconds)} s (median of ${startup.runs.length})`)
+  }
+  if (args.only) return
+  const file = join(ROOT, 'BENCHMARKS.md')
+  writeFileSync(file, report(rows, startup, args.reps))
+  console.log(`wrote ${file}`)
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e)
+  process.exitCode = 1
+})

@@ -108,6 +108,10 @@ function benchWren(args: Args, wren: string | null): WrenRow[] {
     if (w.length > 0 && u[0].results !== w[0].results) {
       throw new Error(`${name}: unest printed\n${u[0].results}\nbut Wren printed\n${w[0].results}`)
     }
+    // Our versions check their own answers (exit 70 otherwise); they also print Wren's.
+    if (w.length > 0 && o.length > 0 && o[0].results !== w[0].results) {
+      throw new Error(`${name}: bench/programs/${name}.nest printed\n${o[0].results}\nbut Wren printed\n${w[0].results}`)
+    }
     const row: WrenRow = {
       name,
       unest: u.length ? median(u.map((t) => t.elapsed)) : NaN,

@@ -69,6 +69,12 @@ export function formatRuntimeError(code: RuntimeErrorCode, args: readonly (strin
   return RUNTIME_ERRORS[code].replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]))
 }
 
+/** What a host function returns to refuse a request. The run stops with R0205 (fatal:
+ *  a program cannot catch its host saying no). */
+export class Refusal {
+  constructor(readonly reason: string) {}
+}
+
 /** A catchable Nest error. `value` is what Fiber.try returns and Fiber.error holds. */
 export class Abort {
   constructor(

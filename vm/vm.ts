@@ -22,8 +22,10 @@ import { installCore, CORE_NAMES } from './core/index.js'
 import { PRELUDE_MODULE } from './core/prelude.generated.js'
 
 export interface Host {
-  /** Output of System.print/write: a Nest byte string (UTF-8 bytes as chars). */
-  write(s: string): void
+  /** Output of System.print/write: a Nest byte string (UTF-8 bytes as chars). A host may
+   *  refuse it by returning a Refusal (an output cap on a gateway, say): the run then
+   *  ends, fatally, with R0205. Any other result is ignored. */
+  write(s: string): unknown
   /** Script-only host functions; absent for contracts. */
   clock?: () => number
 }

@@ -42,7 +42,8 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'a case would need over 2^20 distinct literals (megabytes of source, minutes to compile); needs a test that can lower the limit',
   },
   R0205: {
-    why: 'nothing raises it yet: the script host refuses nothing; the first host function that can refuse must come with a test',
+    why: 'a refusal comes from the host, not the program: the language cases run on a host that accepts everything',
+    coveredBy: 'test/vm/host.test.ts',
   },
   R0206: {
     why: 'the compiler never emits what the interpreter rejects (an unboxed local, a field of a non-instance); only a hand-made module that passes the verifier reaches it',

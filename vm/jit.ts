@@ -22,7 +22,8 @@ import type { RFunction } from './function.js'
 import type { VM } from './vm.js'
 import { Box, Closure, Instance, MethodKind, NList, NRange, type Fiber, type Frame, type Method, type NClass, type Value } from './value.js'
 import { abort, fatal } from './errors.js'
-import { isValidKey } from './map-table.js'
+import { isValidKey, NMap } from './map-table.js'
+import { mapGet, mapSet } from './core/map.js'
 
 /** What a compiled function tells the interpreter loop when it returns. */
 export const enum JitExit {
@@ -142,9 +143,14 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
    *  saved first; the other slots only when the call leaves this function. */
   const invoke = (next: number, h: number, argc: number, helper: string, extra: string) => {
     const rb = h - argc - 1
+    // The receiver's class is read here, not in the shared helper, so that V8 keeps one
+    // property-load cache per call site (monomorphic at most sites) instead of one shared,
+    // megamorphic one.
+    const recv = r(rb)
+    const cls = helper === 'CALL_SUPER' ? 'null' : `(typeof ${recv} === 'object' && ${recv} !== null ? ${recv}.cls : CLS(${recv}))`
     return (
       `${spill(rb, h)} frame.ip = ${next}; vm.gas = gas;\n` +
-      `{ const e = ${helper}(vm, fiber, frame, b + ${rb}, ${argc}, ${extra}, ${next}, PC, depth); ` +
+      `{ const e = ${helper}(vm, fiber, frame, b + ${rb}, ${argc}, ${extra}, ${next}, PC, depth, ${cls}); ` +
       `if (e !== ${JitExit.Returned}) { ${spill(0, rb)} return e; } ${r(rb)} = s[b + ${rb}]; gas = vm.gas; }`
     )
   }
@@ -289,7 +295,8 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
         const y = r(h - 1)
         emit(
           `L${p}: { if (${x} instanceof NList && typeof ${y} === 'number') { const items = ${x}.items; ` +
-            `if (${y} >= 0 && ${y} < items.length && (${y} | 0) === ${y}) { ${x} = items[${y}]; break L${p}; } }`,
+            `if (${y} >= 0 && ${y} < items.length && (${y} | 0) === ${y}) { ${x} = items[${y}]; break L${p}; } }\n` +
+            `else if (${x} instanceof NMap) { ${sync(next)} ${x} = MAP_GET(${x}, ${y}); break L${p}; }`,
         )
         emit(opCall(p, next, h, 1, op))
         emit('}')
@@ -301,7 +308,8 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
         const v = r(h - 1)
         emit(
           `L${p}: { if (${x} instanceof NList && typeof ${y} === 'number') { const items = ${x}.items; ` +
-            `if (${y} >= 0 && ${y} < items.length && (${y} | 0) === ${y}) { items[${y}] = ${v}; ${x} = ${v}; break L${p}; } }`,
+            `if (${y} >= 0 && ${y} < items.length && (${y} | 0) === ${y}) { items[${y}] = ${v}; ${x} = ${v}; break L${p}; } }\n` +
+            `else if (${x} instanceof NMap) { ${sync(next)} ${x} = MAP_SET(vm, ${x}, ${y}, ${v}); break L${p}; }`,
         )
         emit(opCall(p, next, h, 2, op))
         emit('}')
@@ -399,7 +407,8 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     `"use strict";`,
     `const vm = env.vm, K = env.consts, VARS = env.vars, FNS = env.fns, SYMS = env.syms, OPSYMS = env.opSyms, SYMBOLS = env.symbols;`,
     `const C_NUM = env.classes.num, C_STRING = env.classes.string, C_BOOL = env.classes.bool, C_NULL = env.classes.nul, C_INT = env.classes.int, C_BOX = env.classes.box;`,
-    `const { Box, Instance, NList, NRange, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP } = env.rt;`,
+    `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET } = env.rt;`,
+    `const CLS = (v) => typeof v === 'number' ? C_NUM : typeof v === 'string' ? C_STRING : typeof v === 'boolean' ? C_BOOL : typeof v === 'bigint' ? C_INT : C_NULL;`,
     `return function ${jsName(lf)}(vm, fiber, frame, depth) {`,
     `const s = fiber.stack, b = frame.base, cl = frame.cl, ups = cl.ups, fb = cl.fieldBase;`,
     `let gas = vm.gas, pc = frame.ip;`,
@@ -435,22 +444,6 @@ export function jitFactory(lf: LinkedFunction, all: readonly LinkedFunction[]): 
   return new Function('env', src) as JitFactory
 }
 
-function classOf(vm: VM, v: Value): NClass {
-  if (typeof v === 'object' && v !== null) return v.cls
-  switch (typeof v) {
-    case 'number':
-      return vm.numClass
-    case 'string':
-      return vm.stringClass
-    case 'boolean':
-      return vm.boolClass
-    case 'bigint':
-      return vm.intClass
-    default:
-      return vm.nullClass
-  }
-}
-
 function find(vm: VM, cls: NClass, g: number): Method {
   const m = cls.methods[g]
   if (m === undefined) abort('R0001', cls.name, vm.symbols[g])
@@ -459,9 +452,8 @@ function find(vm: VM, cls: NClass, g: number): Method {
 }
 
 /** CALL: the receiver's class, the call site's inline cache (shared with the interpreter). */
-function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number): JitExit {
+function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number, cls: NClass): JitExit {
   const fn = frame.cl.fn
-  const cls = classOf(vm, fiber.stack[rb])
   let m: Method
   if (fn.icCls[site] === cls) m = fn.icM[site]!
   else {
@@ -473,7 +465,7 @@ function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, 
 }
 
 /** SUPER: the method of the superclass of the class the running method was bound to. */
-function callSuper(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number): JitExit {
+function callSuper(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number, _: null): JitExit {
   const fn = frame.cl.fn
   const home = frame.cl.home
   if (home === null || home.superclass === null) fatal('R0206', 'super outside a method')
@@ -489,8 +481,8 @@ function callSuper(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number,
 }
 
 /** An operator whose fast path did not apply: the method the source spelled. */
-function callOp(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, g: number, next: number, here: number, depth: number): JitExit {
-  return run(vm, fiber, frame, find(vm, classOf(vm, fiber.stack[rb]), g), rb, argc, next, here, depth)
+function callOp(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, g: number, next: number, here: number, depth: number, cls: NClass): JitExit {
+  return run(vm, fiber, frame, find(vm, cls, g), rb, argc, next, here, depth)
 }
 
 /** Runs a found method as the interpreter's call sequence does: a native in place; a Nest
@@ -560,6 +552,10 @@ function run(vm: VM, fiber: Fiber, frame: Frame, m: Method, rb: number, argc: nu
 }
 
 const RUNTIME = {
+  // Map subscripts skip the method call; the natives use the same two functions.
+  MAP_GET: mapGet,
+  MAP_SET: mapSet,
+  NMap,
   CALL: callSite,
   CALL_SUPER: callSuper,
   CALL_OP: callOp,

@@ -4,6 +4,7 @@ import { abort } from '../errors.js'
 import { isValidKey, type NMap } from '../map-table.js'
 import { nativeGas } from '../native-gas.js'
 import type { Value } from '../value.js'
+import type { VM } from '../vm.js'
 import type { NativeTable } from './native.js'
 import { index, int } from './validate.js'
 
@@ -20,16 +21,24 @@ function entryIndex(map: NMap, it: Value): number {
   return i
 }
 
+/** `map[key]`: the native, and the JS tier's fast path (vm/jit.ts), so both do the same. */
+export function mapGet(map: NMap, k: Value): Value {
+  return map.get(key(k)) ?? null
+}
+
+/** `map[key] = value`, shared as mapGet is. */
+export function mapSet(vm: VM, map: NMap, k: Value, v: Value): Value {
+  if (map.set(key(k), v)) vm.alloc(32)
+  return v
+}
+
 export const mapTable: NativeTable = {
   statics: {
     'new()': (vm) => vm.newMap(),
   },
   methods: {
-    '[_]': (_vm, a, b) => self(a, b).get(key(a[b + 1])) ?? null,
-    '[_]=(_)': (vm, a, b) => {
-      if (self(a, b).set(key(a[b + 1]), a[b + 2])) vm.alloc(32)
-      return a[b + 2]
-    },
+    '[_]': (_vm, a, b) => mapGet(self(a, b), a[b + 1]),
+    '[_]=(_)': (vm, a, b) => mapSet(vm, self(a, b), a[b + 1], a[b + 2]),
     'clear()': (vm, a, b) => {
       vm.charge(nativeGas('mapClear', self(a, b).count))
       self(a, b).clear()

@@ -401,8 +401,13 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     }
   }
 
+  // On entry at the start only the receiver and arguments are live; resuming at a jump
+  // target (from the interpreter) needs every slot.
+  const live = Math.min(slots, lf.arity + 1)
   const decls: string[] = []
-  for (let k = 0; k < slots; k++) decls.push(`r${k} = s[b + ${k}]`)
+  for (let k = 0; k < slots; k++) decls.push(k < live ? `r${k} = s[b + ${k}]` : `r${k} = null`)
+  const reload: string[] = []
+  for (let k = live; k < slots; k++) reload.push(`r${k} = s[b + ${k}];`)
   return [
     `"use strict";`,
     `const vm = env.vm, K = env.consts, VARS = env.vars, FNS = env.fns, SYMS = env.syms, OPSYMS = env.opSyms, SYMBOLS = env.symbols;`,
@@ -413,6 +418,7 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     `const s = fiber.stack, b = frame.base, cl = frame.cl, ups = cl.ups, fb = cl.fieldBase;`,
     `let gas = vm.gas, pc = frame.ip;`,
     `let ${decls.join(', ')};`,
+    ...(reload.length > 0 ? [`if (pc !== 0) { ${reload.join(' ')} }`] : []),
     `for (;;) { switch (pc) {`,
     ...out,
     `} malformed('JS tier: no code at ' + pc); }`,

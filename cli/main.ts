@@ -55,4 +55,12 @@ program
     process.exitCode = examplesCommand(o.dir)
   })
 
-program.parse()
+// A JS exception reaching here is a bug in unest, not in the program: say so in one line
+// (the stack of bundled code helps no user), exit as EX_SOFTWARE.
+try {
+  program.parse()
+} catch (e) {
+  process.stderr.write(`unest: internal error: ${e instanceof Error ? e.message : String(e)}\n`)
+  if (process.env.UNEST_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`)
+  process.exitCode = 70
+}

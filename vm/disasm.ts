@@ -1,10 +1,13 @@
 // Human-readable listing of a module, derived from the opcode table: every instruction
-// with its operands decoded by kind, plus the module's tables. Pure text, no IO.
+// with its operands decoded by kind, plus the module's tables. Pure text, no IO. It also
+// lists modules the verifier refused (the CLI shows them), so it assumes nothing: an index
+// out of range shows as '?', a cut-off instruction as its missing operands.
 
-import type { Module } from './module.js'
+import { BROKEN_UNIT, MISSING_UNIT, type Module } from './module.js'
 import { OPCODES, isBinaryOp } from './opcodes.js'
 
 function constantText(c: unknown): string {
+  if (c === undefined) return '?'
   if (typeof c === 'number') return Object.is(c, -0) ? '-0' : String(c)
   if (typeof c === 'string') return JSON.stringify(c)
   if (typeof c === 'bigint') return c.toString() + 'n'
@@ -23,7 +26,8 @@ export function disassemble(m: Module): string {
     m.classes.forEach((c, i) => out.push(`  ${String(i).padStart(4)}  ${c.name} (${c.numFields} fields)`))
   }
   out.push(`units (${m.units.length})`)
-  m.units.forEach((u, i) => out.push(`  ${String(i).padStart(4)}  ${u.name}  entry ${u.main < 0 ? 'missing' : 'fn ' + u.main}  vars ${u.vars.length}`))
+  const entry = (main: number) => (main === MISSING_UNIT ? 'missing' : main === BROKEN_UNIT ? 'broken' : 'fn ' + main)
+  m.units.forEach((u, i) => out.push(`  ${String(i).padStart(4)}  ${u.name}  entry ${entry(u.main)}  vars ${u.vars.length}`))
   m.functions.forEach((f, fi) => {
     const kind = ['script', 'fn', 'method'][f.kind] ?? '?'
     const caps = f.captures.map((c) => (c.local ? 'local ' : 'upvalue ') + c.index).join(', ')
@@ -41,6 +45,7 @@ export function disassemble(m: Module): string {
       const info = OPCODES[op]
       const args = info.operands.map((kind, k) => {
         const v = f.code[pc + 1 + k]
+        if (v === undefined) return '<cut off>'
         switch (kind) {
           case 'const':
             return `${v} (${constantText(m.constants[v])})`
@@ -58,8 +63,8 @@ export function disassemble(m: Module): string {
             return String(v)
         }
       })
-      const line = f.lines[instr]
-      const lineText = line !== lastLine ? String(line).padStart(4) : '   |'
+      const line = f.lines[instr] ?? -1
+      const lineText = line !== lastLine ? (line < 0 ? '?' : String(line)).padStart(4) : '   |'
       lastLine = line
       out.push(`  ${String(instr).padStart(5)} ${lineText}  ${info.name.padEnd(18)}${args.join(', ')}`)
       pc += 1 + info.operands.length

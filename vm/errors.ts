@@ -29,7 +29,7 @@ export const RUNTIME_ERRORS = {
   R0022: 'Right operand must be a class.',
   R0023: "Class '{0}' cannot inherit from a non-class object.",
   R0024: "Class '{0}' cannot inherit from built-in class '{1}'.",
-  R0025: "Class '{0}' may not have more than 255 fields, including inherited ones.",
+  R0025: "Class '{0}' may not have more than {1} fields, including inherited ones.",
   R0026: "Could not load module '{0}'.",
   R0027: "Could not find a variable named '{0}' in module '{1}'.",
   R0028: '{0}',

@@ -6,6 +6,8 @@
 // Hot state lives in locals (no closures capture them: that would box them). Whenever
 // control changes frame or fiber the locals are reloaded from the frame by hand.
 
+import { SIZE } from './sizes.js'
+import { MAX_FIELDS } from './limits.js'
 import { Op } from './opcodes.js'
 import { Abort, Fatal, abort, fatal } from './errors.js'
 import { FnKind } from './module.js'
@@ -131,7 +133,7 @@ export function execute(vm: VM): RunOutcome {
               continue
             case Op.BOX_LOCAL: {
               const s = base + code[ip++]
-              vm.alloc(16)
+              vm.alloc(SIZE.box)
               stack[s] = new Box(vm.boxClass, stack[s])
               continue
             }
@@ -661,7 +663,7 @@ export function execute(vm: VM): RunOutcome {
               for (let k = 0; k < n; k++) {
                 const key = stack[at + 2 * k]
                 if (!isValidKey(key)) abort('R0008')
-                if (map.set(key, stack[at + 2 * k + 1])) vm.alloc(32)
+                if (map.set(key, stack[at + 2 * k + 1])) vm.alloc(SIZE.mapEntry)
               }
               sp = at
               stack[sp++] = map
@@ -672,7 +674,7 @@ export function execute(vm: VM): RunOutcome {
               const sup = stack[sp - 1]
               if (!(sup instanceof NClass)) abort('R0023', info.name)
               if (vm.builtins.has(sup)) abort('R0024', info.name, sup.name)
-              if (sup.numFields + info.numFields > 255) abort('R0025', info.name)
+              if (sup.numFields + info.numFields > MAX_FIELDS) abort('R0025', info.name, MAX_FIELDS)
               stack[sp - 1] = vm.newClass(info.name, sup, info.numFields)
               continue enter
             }
@@ -813,7 +815,7 @@ export function execute(vm: VM): RunOutcome {
             const k = recv as NClass
             const init = k.methods[method.initSym]
             if (init === undefined || init.kind !== MethodKind.Closure) abort('R0001', k.name, vm.symbols[method.initSym])
-            vm.alloc(16 + 8 * k.numFields)
+            vm.alloc(SIZE.instance + SIZE.field * k.numFields)
             const fields: Value[] = new Array(k.numFields)
             for (let i = 0; i < fields.length; i++) fields[i] = null
             stack[rb] = new Instance(k, fields)

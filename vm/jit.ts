@@ -15,6 +15,7 @@
 //   branches, GAS and calls), so both tiers use the same gas by construction; errors
 //   record the same code offset the interpreter would, so traces are the same too.
 
+import { SIZE } from './sizes.js'
 import { Op, OPCODES } from './opcodes.js'
 import { FnKind } from './module.js'
 import type { LinkedFunction } from './link.js'
@@ -194,7 +195,7 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
         emit(`${r(a(0))} = ${top};`)
         break
       case Op.BOX_LOCAL:
-        emit(`${sync(next)} vm.alloc(16); ${r(a(0))} = new Box(C_BOX, ${r(a(0))});`)
+        emit(`${sync(next)} vm.alloc(${SIZE.box}); ${r(a(0))} = new Box(C_BOX, ${r(a(0))});`)
         break
       case Op.LOAD_LOCAL_BOX:
         emit(`if (!(${r(a(0))} instanceof Box)) ${fail(next, 'unboxed local')} ${r(h)} = ${r(a(0))}.v;`)
@@ -378,7 +379,7 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
         const sets: string[] = []
         for (let k = 0; k < n; k++) {
           const key = r(at + 2 * k)
-          sets.push(`if (!isValidKey(${key})) abort('R0008'); if (map.set(${key}, ${r(at + 2 * k + 1)})) vm.alloc(32);`)
+          sets.push(`if (!isValidKey(${key})) abort('R0008'); if (map.set(${key}, ${r(at + 2 * k + 1)})) vm.alloc(${SIZE.mapEntry});`)
         }
         emit(`gas -= ${4 * n}; ${refill(next)} ${sync(next)} { const map = vm.newMap(); ${sets.join(' ')} ${r(at)} = map; }`)
         break
@@ -519,7 +520,7 @@ function run(vm: VM, fiber: Fiber, frame: Frame, m: Method, rb: number, argc: nu
       const k = s[rb] as NClass
       const init = k.methods[m.initSym]
       if (init === undefined || init.kind !== MethodKind.Closure) abort('R0001', k.name, vm.symbols[m.initSym])
-      vm.alloc(16 + 8 * k.numFields)
+      vm.alloc(SIZE.instance + SIZE.field * k.numFields)
       const fields: Value[] = new Array(k.numFields)
       for (let i = 0; i < fields.length; i++) fields[i] = null
       s[rb] = new Instance(k, fields)

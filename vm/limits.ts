@@ -37,8 +37,10 @@ export const SCRIPT_MAX_CALL_DEPTH = 1 << 18
 export const SCRIPT_MAX_STACK_SLOTS = 1 << 22
 /** Bytes of one string or Bytes value: below V8's own string limit so it never surfaces. */
 export const MAX_STRING_BYTES = 1 << 28
-/** Cumulative bytes a script run may allocate (a deterministic count, not the JS heap). */
-export const SCRIPT_MEMORY_LIMIT = 2 * 1024 * 1024 * 1024
+/** Cumulative bytes a script run may allocate (a deterministic count, not the JS heap;
+ *  vm/sizes.ts). Live memory is at most this, which stays well below Node's default heap
+ *  (about 4 GiB here), so a runaway script ends with R0203, never a V8 heap crash. */
+export const SCRIPT_MEMORY_LIMIT = 1024 * 1024 * 1024
 
 /** The gas counter is kept below 2^30 so V8 keeps it a small integer; the rest waits here. */
 export const GAS_CHUNK = (1 << 29) - 1

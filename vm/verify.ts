@@ -3,7 +3,8 @@
 // closure captures, unit and function shapes, limits. The result feeds the linker.
 //
 // Invariant: a module that passes cannot make the interpreter read outside a frame's
-// slots, a closure's captures, a unit's variables or the module's tables.
+// slots, a closure's captures, a unit's variables or the module's tables; a method's slot 0
+// always holds its receiver, and a method closure is bound to one class, once.
 
 import { BROKEN_UNIT, FnKind, MISSING_UNIT, type Module, type ModuleFunction } from './module.js'
 import { Op, OPCODES, isBinaryOp, popCount, type OpInfo } from './opcodes.js'
@@ -23,6 +24,18 @@ export interface VerifiedFunction {
   /** Highest field index used by this function and the closures it creates, or -1. */
   fieldNeed: number
 }
+
+/** Arguments a method signature takes: one per `_` in its parameter list ("[_,_]=(_)" takes 3). */
+export function signatureArity(sig: string): number {
+  let n = 0
+  for (let i = 1; i < sig.length; i++) {
+    if (sig.charCodeAt(i) === 95 /* _ */ && (sig[i - 1] === '(' || sig[i - 1] === ',' || sig[i - 1] === '[')) n++
+  }
+  return n
+}
+
+/** Instructions that push one variable's value, as the compiler loads a class to bind to. */
+const LOADS = new Set<number>([Op.LOAD_LOCAL, Op.LOAD_LOCAL_BOX, Op.LOAD_UPVALUE, Op.LOAD_UPVALUE_BOX, Op.LOAD_MODULE_VAR])
 
 export class VerifyError {
   constructor(
@@ -58,22 +71,74 @@ function verifyOrThrow(m: Module): VerifiedFunction[] {
     if (f.kind !== FnKind.Script || f.unit !== i) throw new VerifyError(u.main, -1, `entry of unit ${i} must be a script of that unit`)
   })
   const out = m.functions.map((f, i) => verifyFunction(m, f, i))
-  // A method's field needs include the closures it creates (they share its receiver).
-  const memo = new Int32Array(m.functions.length).fill(-2)
-  const need = (i: number, seen: Set<number>): number => {
-    if (memo[i] !== -2) return memo[i]
-    if (seen.has(i)) return out[i].fieldNeed
-    seen.add(i)
-    let n = out[i].fieldNeed
-    const f = m.functions[i]
-    for (const start of out[i].starts) {
-      if (f.code[start] === Op.CLOSURE) n = Math.max(n, need(f.code[start + 1], seen))
-    }
-    memo[i] = n
-    return n
-  }
-  out.forEach((v, i) => (v.fieldNeed = need(i, new Set())))
+  const needs = transitiveFieldNeeds(m, out)
+  out.forEach((v, i) => (v.fieldNeed = needs[i]))
   return out
+}
+
+/**
+ * For each function, the highest field used by it or by any function it reaches through
+ * CLOSURE: a method's closures share its receiver. Without recursion (a module may chain
+ * thousands of closures): Tarjan's strongly connected components come out successors
+ * first, so each component's successors are final when it is.
+ */
+function transitiveFieldNeeds(m: Module, out: readonly VerifiedFunction[]): Int32Array {
+  const n = out.length
+  const edges = out.map((v, i) => {
+    const code = m.functions[i].code
+    const e: number[] = []
+    for (const start of v.starts) if (code[start] === Op.CLOSURE) e.push(code[start + 1])
+    return e
+  })
+  const index = new Int32Array(n).fill(-1)
+  const low = new Int32Array(n)
+  const component = new Int32Array(n).fill(-1)
+  const result = new Int32Array(n)
+  const open: number[] = []
+  let counter = 0
+  let components = 0
+  const visit = (v: number, work: number[][]) => {
+    index[v] = low[v] = counter++
+    open.push(v)
+    work.push([v, 0])
+  }
+  for (let root = 0; root < n; root++) {
+    if (index[root] >= 0) continue
+    const work: number[][] = []
+    visit(root, work)
+    while (work.length > 0) {
+      const top = work[work.length - 1]
+      const v = top[0]
+      if (top[1] < edges[v].length) {
+        const w = edges[v][top[1]++]
+        if (index[w] < 0) visit(w, work)
+        else if (component[w] < 0) low[v] = Math.min(low[v], index[w])
+        continue
+      }
+      work.pop()
+      if (low[v] === index[v]) {
+        const id = components++
+        const members: number[] = []
+        let w: number
+        do {
+          w = open.pop()!
+          component[w] = id
+          members.push(w)
+        } while (w !== v)
+        let need = -1
+        for (const u of members) {
+          need = Math.max(need, out[u].fieldNeed)
+          for (const x of edges[u]) if (component[x] !== id) need = Math.max(need, result[x])
+        }
+        for (const u of members) result[u] = need
+      }
+      if (work.length > 0) {
+        const parent = work[work.length - 1][0]
+        low[parent] = Math.min(low[parent], low[v])
+      }
+    }
+  }
+  return result
 }
 
 function verifyFunction(m: Module, f: ModuleFunction, fi: number): VerifiedFunction {
@@ -100,6 +165,15 @@ function verifyFunction(m: Module, f: ModuleFunction, fi: number): VerifiedFunct
   const n = starts.length
   if (n === 0) err(-1, 'a function needs code')
   if (f.lines.length !== n || f.cols.length !== n) err(-1, `line table has ${f.lines.length} entries for ${n} instructions`)
+
+  const targets = new Uint8Array(n)
+  for (let i = 0; i < n; i++) {
+    const info = OPCODES[f.code[starts[i]]]
+    if (info.flow === 'jump' || info.flow === 'branch') {
+      const t = f.code[starts[i] + 1]
+      if (t < n) targets[t] = 1
+    }
+  }
 
   for (let i = 0; i < n; i++) {
     const at = starts[i]
@@ -154,6 +228,26 @@ function verifyFunction(m: Module, f: ModuleFunction, fi: number): VerifiedFunct
     })
     if (info.op === Op.IMPORT_VARIABLE && typeof m.constants[f.code[at + 2]] !== 'string') err(i, 'IMPORT_VARIABLE needs a string constant')
     if (info.op === Op.SUPER && f.kind === FnKind.Script) err(i, 'SUPER in a script')
+    // A call passes exactly the arguments its method name declares: callees and natives
+    // read their parameters from the slots above the receiver.
+    if ((info.op === Op.CALL || info.op === Op.SUPER) && f.code[at + 1] !== signatureArity(m.symbols[f.code[at + 2]])) {
+      err(i, `${info.name} passes ${f.code[at + 1]} arguments to '${m.symbols[f.code[at + 2]]}'`)
+    }
+    if (info.op === Op.CONSTRUCTOR && signatureArity(m.symbols[f.code[at + 1]]) !== signatureArity(m.symbols[f.code[at + 2]])) {
+      err(i, 'CONSTRUCTOR and its initializer take different numbers of arguments')
+    }
+    // Field access trusts slot 0 of a method to be its receiver: nothing may replace it.
+    if (f.kind === FnKind.Method && (info.op === Op.STORE_LOCAL || info.op === Op.BOX_LOCAL || info.op === Op.STORE_LOCAL_BOX) && f.code[at + 1] === 0) {
+      err(i, `${info.name} overwrites the receiver in slot 0`)
+    }
+    // A method closure goes straight to the class it is bound to, so it is bound once and
+    // never escapes (its field offset and home class are set by that binding).
+    if (info.op === Op.CLOSURE && m.functions[f.code[at + 1]].kind === FnKind.Method) {
+      const bind = i + 2 < n ? f.code[starts[i + 2]] : -1
+      if (i + 2 >= n || !LOADS.has(f.code[starts[i + 1]]) || (bind !== Op.METHOD_INSTANCE && bind !== Op.METHOD_STATIC) || targets[i + 1] || targets[i + 2]) {
+        err(i, 'a method closure must be bound right away: CLOSURE, a load of the class, METHOD_INSTANCE or METHOD_STATIC')
+      }
+    }
   }
 
   // Pass 2: stack heights along every path; joins must agree.

@@ -2,6 +2,7 @@
 // the API hosts use: load a module, run it, read the outcome. Cheap to create; nothing is
 // shared between VMs but immutable linked code. The dispatch loop is vm/interpreter.ts.
 
+import { SIZE } from './sizes.js'
 import { abort, fatal, Abort, Fatal, type RuntimeErrorCode } from './errors.js'
 import { RFunction, RModule, RUnit } from './function.js'
 import { LoadError, ModuleCache, type LoadedModule } from './loader.js'
@@ -200,23 +201,23 @@ export class VM {
   // ---- allocation helpers used by natives ----------------------------------------
 
   newList(items: Value[]): NList {
-    this.alloc(32 + 8 * items.length)
+    this.alloc(SIZE.list + SIZE.listSlot * items.length)
     return new NList(this.listClass, items)
   }
 
   newMap(): NMap {
-    this.alloc(64)
+    this.alloc(SIZE.map)
     return new NMap(this.mapClass)
   }
 
   newRange(from: number, to: number, inclusive: boolean): NRange {
-    this.alloc(32)
+    this.alloc(SIZE.range)
     return new NRange(this.rangeClass, from, to, inclusive)
   }
 
   newBytes(bytes: Uint8Array): NBytes {
     this.checkStringLength(bytes.length)
-    this.alloc(24 + bytes.length)
+    this.alloc(SIZE.bytes + bytes.length)
     return new NBytes(this.bytesClass, bytes)
   }
 
@@ -244,7 +245,7 @@ export class VM {
     const numFields = (superclass?.numFields ?? 0) + ownFields
     const cls = new NClass(meta, name, superclass, numFields)
     if (superclass) cls.methods = superclass.methods.slice()
-    this.alloc(256)
+    this.alloc(SIZE.klass)
     if (this.bootstrapping) this.registerCore(cls)
     return cls
   }
@@ -402,6 +403,7 @@ export class VM {
     if (needed <= stack.length) return
     if (needed > this.maxStackSlots) fatal('R0202', this.maxStackSlots)
     let n = Math.min(Math.max(needed, stack.length * 2), this.maxStackSlots)
+    this.alloc(SIZE.slot * (n - stack.length))
     for (let i = stack.length; i < n; i++) stack.push(null)
   }
 
@@ -410,6 +412,7 @@ export class VM {
     this.ensureStack(fiber, base + cl.fn.maxSlots)
     let frame = fiber.frames[fiber.depth]
     if (frame === undefined) {
+      this.alloc(SIZE.frame)
       frame = new Frame(cl, 0, base)
       fiber.frames.push(frame)
     } else {
@@ -422,7 +425,7 @@ export class VM {
   }
 
   newClosure(fn: RFunction, ups: unknown[]): Closure {
-    this.alloc(32 + 8 * ups.length)
+    this.alloc(SIZE.closure + SIZE.capture * ups.length)
     return new Closure(this.fnClass, fn, ups)
   }
 

@@ -2,6 +2,7 @@
 // are control natives: they rewire vm.fiber and the fibers' stacks, and the interpreter
 // reloads its state from the new current fiber (vm/interpreter.ts).
 
+import { SIZE } from '../sizes.js'
 import { abort } from '../errors.js'
 import { Closure, Fiber, FiberState, type Value } from '../value.js'
 import { Control } from '../interpreter.js'
@@ -69,7 +70,7 @@ export const fiberTable: NativeTable = {
       const c = fn(a[b + 1], 'Argument')
       if (c.fn.arity > 1) abort('R0015')
       if (!vm.isPlainFn(c)) abort('R0006', 'Argument')
-      vm.alloc(256)
+      vm.alloc(SIZE.fiber)
       return new Fiber(vm.fiberClass, c as Closure)
     },
     'abort(_)': (vm, a, b) => {

@@ -1,5 +1,6 @@
 // List: a growable array of values, with Wren's methods and messages.
 
+import { SIZE } from '../sizes.js'
 import { abort } from '../errors.js'
 import { nativeGas } from '../native-gas.js'
 import { NList, NRange, type Value } from '../value.js'
@@ -21,7 +22,7 @@ export const listTable: NativeTable = {
       const size = int(a[b + 1], 'Size')
       if (size < 0) abort('R0016')
       vm.charge(nativeGas('listFilled', size))
-      vm.alloc(8 * size)
+      vm.alloc(SIZE.listSlot * size)
       const items: Value[] = new Array(size)
       const v = a[b + 2]
       for (let i = 0; i < size; i++) items[i] = v
@@ -47,7 +48,7 @@ export const listTable: NativeTable = {
       return a[b + 2]
     },
     'add(_)': (vm, a, b) => {
-      vm.alloc(8)
+      vm.alloc(SIZE.listSlot)
       self(a, b).items.push(a[b + 1])
       return a[b + 1]
     },
@@ -62,7 +63,7 @@ export const listTable: NativeTable = {
       // count + 1: inserting at the very end is allowed.
       const i = index(a[b + 1], items.length + 1, 'Index')
       vm.charge(nativeGas('listShift', items.length - i))
-      vm.alloc(8)
+      vm.alloc(SIZE.listSlot)
       items.splice(i, 0, a[b + 2])
       return a[b + 2]
     },

@@ -1,5 +1,6 @@
 // Map: Nest's insertion-ordered map (vm/map-table.ts) behind Wren's methods and messages.
 
+import { SIZE } from '../sizes.js'
 import { abort } from '../errors.js'
 import { isValidKey, type NMap } from '../map-table.js'
 import { nativeGas } from '../native-gas.js'
@@ -28,7 +29,7 @@ export function mapGet(map: NMap, k: Value): Value {
 
 /** `map[key] = value`, shared as mapGet is. */
 export function mapSet(vm: VM, map: NMap, k: Value, v: Value): Value {
-  if (map.set(key(k), v)) vm.alloc(32)
+  if (map.set(key(k), v)) vm.alloc(SIZE.mapEntry)
   return v
 }
 

@@ -19,7 +19,7 @@ import { SIZE } from './sizes.js'
 import { Op, OPCODES } from './opcodes.js'
 import { FnKind } from './module.js'
 import type { LinkedFunction } from './link.js'
-import type { RFunction } from './function.js'
+import { accessorPlan, type RFunction } from './function.js'
 import type { VM } from './vm.js'
 import { Box, Closure, Instance, MethodKind, NList, NRange, type Fiber, type Frame, type Method, type NClass, type Value } from './value.js'
 import { abort, fatal } from './errors.js'
@@ -46,6 +46,8 @@ export interface JitEnv {
   readonly vm: unknown
   readonly consts: readonly unknown[]
   readonly vars: unknown[]
+  /** The function's per-site getter/setter plans (RFunction.accessorAt). */
+  readonly accessorAt: unknown[]
   readonly fns: readonly unknown[]
   /** Module method-name index -> VM symbol. */
   readonly syms: Int32Array
@@ -260,9 +262,27 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
       case Op.GAS:
         emit(`gas -= ${a(0)}; ${refill(next)}`)
         break
-      case Op.CALL:
-        emit(invoke(next, h, a(0), 'CALL', `${a(1)}, ${a(2)}`).replace('PC', String(p)))
+      case Op.CALL: {
+        const argc = a(0)
+        const call = invoke(next, h, argc, 'CALL', `${a(1)}, ${a(2)}`).replace('PC', String(p))
+        if (argc > 1) {
+          emit(call)
+          break
+        }
+        // A site that last called a plain getter (no arguments) or setter (one) does its
+        // work here when the receiver's class is the same and running it could not have
+        // hit a limit or run out of gas; anything else takes the call.
+        const rb = h - argc - 1
+        const o = r(rb)
+        const work = argc === 0 ? `${o} = ${o}.fields[A.field];` : `${o}.fields[A.field] = ${r(rb + 1)}; ${o} = ${r(rb + 1)};`
+        emit(
+          `{ const A = ACC[${a(2)}]; if (A !== null && ${o} instanceof Instance && ${o}.cls === A.cls && gas >= A.cost && ` +
+            `fiber.depth < MAX_DEPTH && b + ${rb} + A.slots <= s.length) { gas -= A.cost; ${work} } else {`,
+        )
+        emit(call)
+        emit('} }')
         break
+      }
       case Op.SUPER:
         emit(invoke(next, h, a(0), 'CALL_SUPER', `${a(1)}, ${a(2)}`).replace('PC', String(p)))
         break
@@ -415,6 +435,7 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     `const C_NUM = env.classes.num, C_STRING = env.classes.string, C_BOOL = env.classes.bool, C_NULL = env.classes.nul, C_INT = env.classes.int, C_BOX = env.classes.box;`,
     `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET } = env.rt;`,
     `const CLS = (v) => typeof v === 'number' ? C_NUM : typeof v === 'string' ? C_STRING : typeof v === 'boolean' ? C_BOOL : typeof v === 'bigint' ? C_INT : C_NULL;`,
+    `const ACC = env.accessorAt, MAX_DEPTH = vm.maxCallDepth;`,
     `return function ${jsName(lf)}(vm, fiber, frame, depth) {`,
     `const s = fiber.stack, b = frame.base, cl = frame.cl, ups = cl.ups, fb = cl.fieldBase;`,
     `let gas = vm.gas, pc = frame.ip;`,
@@ -467,6 +488,7 @@ function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, 
     m = find(vm, cls, fn.mod.syms[sym])
     fn.icCls[site] = cls
     fn.icM[site] = m
+    fn.accessorAt[site] = accessorPlan(cls, m)
   }
   return run(vm, fiber, frame, m, rb, argc, next, here, depth)
 }
@@ -597,6 +619,7 @@ export function compileJit(vm: VM, fn: RFunction): JitFunction | null {
       box: vm.boxClass,
     },
     rt: RUNTIME,
+    accessorAt: fn.accessorAt,
   })
   return fn.jit
 }

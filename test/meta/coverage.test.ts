@@ -47,6 +47,7 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
   },
   R0206: {
     why: 'the compiler never emits what the interpreter rejects (an unboxed local, a field of a non-instance); only a hand-made module that passes the verifier reaches it',
+    coveredBy: 'test/vm/malformed.test.ts',
   },
 }
 

@@ -209,6 +209,10 @@ export class UnitCompiler {
   }
 
   private symbol(sig: string): number {
+    // Call sites name methods too (`a.name`, or a bare `name` on this): Wren checks the
+    // length there as it does in definitions. Callers point `at` the name first.
+    const name = /^(?:init )?([^(=[]*)/.exec(sig)![1]
+    if (name.length > MAX_NAME_LENGTH) this.error('E0054', this.pos, [MAX_NAME_LENGTH])
     return this.ctx.builder.symbol(sig)
   }
 

@@ -57,8 +57,39 @@ export function parseSource(source: Source): ParsedUnit {
   for (const p of lexed.problems) diags.push(diagnostic(p.code, source, { start: p.start, end: p.end }, p.args))
   const parsed = parseTokens(lexed.tokens)
   for (const e of parsed.errors) diags.push(syntaxDiagnostic(e, source))
-  const program = new AstBuilder(source, diags).program(parsed.cst)
+  let program = new AstBuilder(source, diags).program(parsed.cst)
+  const deep = deepestNode(program)
+  if (deep) {
+    diags.push(diagnostic('E0020', source, { start: deep.span.start, end: deep.span.start + 1 }, ['Expression is nested too deeply.']))
+    // The later passes recurse over the tree: give them none.
+    program = { stmts: [], span: program.span }
+  }
   return { source, program, diagnostics: onePerLine(diags) }
+}
+
+/**
+ * How deep the syntax tree may be. The parser bounds nesting (MAX_NESTING in parser.ts) but
+ * not the length of operator and call chains, which build left-deep trees; the compiler's
+ * passes recurse over the tree, so its depth is bounded here, far inside a JS stack.
+ */
+export const MAX_TREE_DEPTH = 1000
+
+/** The first node found deeper than MAX_TREE_DEPTH, or null; walks without recursing. */
+function deepestNode(program: A.Program): A.Node | null {
+  const work: [unknown, number][] = [[program, 0]]
+  while (work.length > 0) {
+    const [v, depth] = work.pop()!
+    if (Array.isArray(v)) {
+      for (const x of v) work.push([x, depth])
+      continue
+    }
+    if (typeof v !== 'object' || v === null || !('span' in v)) continue
+    if (depth > MAX_TREE_DEPTH) return v as A.Node
+    for (const [key, child] of Object.entries(v)) {
+      if (key !== 'span' && typeof child === 'object' && child !== null) work.push([child, depth + 1])
+    }
+  }
+  return null
 }
 
 function syntaxDiagnostic(e: IRecognitionException, source: Source): Diagnostic {

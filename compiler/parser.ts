@@ -6,7 +6,7 @@
 // Expression precedence, loosest first (Wren's): = ?: || && ==/!= is </>/<=/>= | ^ &
 // <</>> ../... +/- */%/% unary(- ! ~) call(. [] ()) primary.
 
-import { CstParser, EMPTY_ALT, type CstNode, type IToken, type TokenType, type IParserErrorMessageProvider, type IRecognitionException, type ILookaheadStrategy } from 'chevrotain'
+import { CstParser, EMPTY_ALT, type CstNode, type ParserMethod, type IToken, type TokenType, type IParserErrorMessageProvider, type IRecognitionException, type ILookaheadStrategy } from 'chevrotain'
 import { PrecomputedLookahead } from './lookahead.js'
 import { ALL_TOKENS, T } from './lexer.js'
 
@@ -66,6 +66,27 @@ const messages: IParserErrorMessageProvider = {
   },
 }
 
+/**
+ * How deep grammar rules may nest while parsing. The parser recurses once per rule, so an
+ * unbounded depth would end in a JS stack overflow at a depth that depends on the engine
+ * and the caller; a fixed limit makes the same source compile, or fail, everywhere. Far
+ * above what programs write: it allows about 40 nested parentheses or list literals (15
+ * rules each), 150 nested blocks, 300 `else if`s in a chain, 600 prefix operators.
+ */
+export const MAX_NESTING = 600
+
+/**
+ * How deep error recovery may happen. To recover inside a rule, Chevrotain walks the grammar
+ * along the whole rule stack, which takes about as much JS stack again as the parse itself;
+ * below this depth an error unwinds to a shallower rule and recovers there.
+ */
+const MAX_RECOVERY_DEPTH = 150
+
+/** Thrown out of the rules when MAX_NESTING is passed; parseTokens turns it into an error. */
+class NestingTooDeep {
+  constructor(readonly token: IToken) {}
+}
+
 const INFIX_OPERATORS = [
   T.Plus, T.Minus, T.Star, T.Slash, T.Percent, T.Lt, T.Gt, T.LtEq, T.GtEq, T.EqEq, T.BangEq,
   T.Amp, T.Pipe, T.Caret, T.LtLt, T.GtGt, T.DotDot, T.DotDotDot, T.Is,
@@ -82,6 +103,29 @@ export class NestParser extends CstParser {
       lookaheadStrategy: lookahead,
     })
     this.performSelfAnalysis()
+  }
+
+  /** How many rules are active: every rule counts itself in and out (see MAX_NESTING). */
+  depth = 0
+
+  protected override RULE<F extends () => void>(name: string, implementation: F): ParserMethod<Parameters<F>, CstNode> {
+    // Chevrotain reads `recoveryEnabled` (set from the config) whenever it could recover.
+    const self = this as unknown as { recoveryEnabled: boolean }
+    const counted = (() => {
+      if (++this.depth > MAX_NESTING) {
+        this.depth--
+        throw new NestingTooDeep(this.LA(1))
+      }
+      const recovery = self.recoveryEnabled
+      if (this.depth > MAX_RECOVERY_DEPTH) self.recoveryEnabled = false
+      try {
+        implementation()
+      } finally {
+        this.depth--
+        self.recoveryEnabled = recovery
+      }
+    }) as F
+    return super.RULE(name, counted)
   }
 
   // ---- Statements ------------------------------------------------------------------
@@ -692,6 +736,22 @@ export interface ParseResult {
 export function parseTokens(tokens: IToken[]): ParseResult {
   const p = getParser()
   p.input = tokens
-  const cst = p.program()
-  return { cst, errors: p.errors.slice() }
+  p.depth = 0
+  try {
+    const cst = p.program()
+    return { cst, errors: p.errors.slice() }
+  } catch (e) {
+    if (!(e instanceof NestingTooDeep)) throw e
+    // The rest of the file is not parsed: report the one error, on an empty program.
+    const error = {
+      name: 'NestingTooDeep',
+      message: 'Code is nested too deeply.',
+      token: e.token,
+      resyncedTokens: [],
+      context: { ruleStack: [], ruleOccurrenceStack: [] },
+    } as IRecognitionException
+    p.input = []
+    p.depth = 0
+    return { cst: p.program(), errors: [error] }
+  }
 }

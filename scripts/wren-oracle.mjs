@@ -132,6 +132,25 @@ const STACK_LINE = /^\[(.*) line (\d+)\] in /;
  * runtimeMessage, runtimeLine }. [mainModule] is the name the main file's
  * frames carry in stack traces (e.g. "./case").
  */
+/** Reads `unest run` output (our format: `--> file:line:col` under each compile error, the
+ *  runtime message first, then `at fn (file:line:col)` frames). */
+function analyzeUnest(result, caseFile) {
+  const out = analyze(result, null);
+  const errLines = out.stderr.split("\n");
+  const own = (f) => path.basename(f) === caseFile;
+  out.compileErrorLines = [
+    ...new Set(errLines.map((l) => /^\s*--> (.+):(\d+):\d+$/.exec(l)).filter((m) => m && own(m[1])).map((m) => Number(m[2]))),
+  ].sort((a, b) => a - b);
+  const frames = errLines.map((l) => /^\s+at .* \((.+):(\d+):\d+\)$/.exec(l)).filter(Boolean);
+  const frame = frames.find((m) => own(m[1])) ?? frames[0];
+  // The message is the line just above the `runtime error[R…] at` / `fatal error[R…] at`
+  // line (compile errors of an imported module may come first).
+  const marker = errLines.findIndex((l) => /^(runtime|fatal) error\[R\d+\] at /.test(l))
+  out.runtimeMessage = out.exit === 70 && marker > 0 ? errLines[marker - 1] : null;
+  out.runtimeLine = frame ? Number(frame[2]) : null;
+  return out;
+}
+
 function analyze(result, mainModule) {
   const stdout = result.stdout ?? "";
   const stderr = result.stderr ?? "";
@@ -224,10 +243,8 @@ function diffAgainstWren(ours, wren) {
     diffs.push(`unest stdout ${show(ours.stdout)}, Wren ${show(wren.stdout)}`);
   }
   if (wren.exit === EXIT_RUNTIME) {
-    if (ours.firstStderrLine !== wren.firstStderrLine) {
-      diffs.push(
-        `unest first stderr line ${show(ours.firstStderrLine)}, Wren ${show(wren.firstStderrLine)}`,
-      );
+    if (ours.runtimeMessage !== wren.runtimeMessage) {
+      diffs.push(`unest runtime error ${show(ours.runtimeMessage)}, Wren ${show(wren.runtimeMessage)}`);
     }
   } else if (wren.exit === EXIT_COMPILE && ours.exit === EXIT_COMPILE) {
     // Only comparable if our compile errors use the same "[module line N]" shape.
@@ -360,8 +377,23 @@ function main() {
 
     if (opts.unest && haveUnest) {
       unestStats.checked++;
-      const result = runIn(path.dirname(file), process.execPath, [unestCli, "run", `${base}.nest`]);
-      const ours = analyze(result, null);
+      // Limits a case asks for in its header (test/language/harness.ts) become CLI flags;
+      // a case that needs one the CLI has no flag for is only checked in process.
+      const header = fs.readFileSync(file, "utf8").split("\n").filter((l) => /^\/\/ [a-z-]+: \d+$/.test(l.trim()));
+      const flags = [];
+      let unsupported = false;
+      for (const line of header) {
+        const [, name, value] = /^\/\/ ([a-z-]+): (\d+)$/.exec(line.trim());
+        if (name === "gas-limit" || name === "memory-limit") flags.push(`--${name}`, value);
+        else unsupported = true;
+      }
+      if (unsupported) {
+        unestStats.checked--;
+        if (opts.verbose) console.log(`skip ${display} (unest: a limit the CLI does not set)`);
+        continue;
+      }
+      const result = runIn(path.dirname(file), process.execPath, [unestCli, "run", ...flags, `${base}.nest`]);
+      const ours = analyzeUnest(result, `${base}.nest`);
       // Against Wren when Wren can run the case; otherwise against the file.
       const diffs = wrenRun ? diffAgainstWren(ours, wrenRun) : diffAgainstExpectations(ours, expected);
       if (diffs.length === 0) {

@@ -5,7 +5,7 @@
 import type { LinkedFunction } from './link.js'
 import type { JitFunction } from './jit.js'
 import type { LoadedModule } from './loader.js'
-import { MethodKind, type Method, type NClass, type Value } from './value.js'
+import { MethodKind, type Closure, type Method, type NClass, type Value } from './value.js'
 
 export class RUnit {
   /** 0: never run, 1: running or done (imports run a unit once, cycles see it partly done). */
@@ -31,24 +31,33 @@ export class RModule {
   ) {}
 }
 
-/** A call site's last callee when it was a plain getter or setter (LinkedFunction.accessor):
- *  receivers of `cls` read or write `field` for the callee's entry gas, `cost`, provided a
- *  frame of `slots` would fit (so no limit could have been hit by running it). */
-export class AccessorPlan {
+/** What a call site last called when that was a Nest method, for the JS tier to call it
+ *  without a lookup: receivers of `cls` run `closure` (entry gas `cost`, a frame of
+ *  `slots`). A plain getter or setter (LinkedFunction.accessor) reads or writes `field`
+ *  in place of running; -1 otherwise. */
+export class SitePlan {
+  readonly fn: RFunction
   constructor(
     readonly cls: NClass,
+    readonly closure: Closure,
     readonly field: number,
-    readonly cost: number,
-    readonly slots: number,
-  ) {}
+  ) {
+    this.fn = closure.fn
+  }
+  get cost(): number {
+    return this.fn.entryCost
+  }
+  get slots(): number {
+    return this.fn.maxSlots
+  }
 }
 
-/** The plan for a call site that found `m` for receivers of `cls`, if m is an accessor. */
-export function accessorPlan(cls: NClass, m: Method): AccessorPlan | null {
+/** The plan for a call site that found `m` for receivers of `cls`. */
+export function sitePlan(cls: NClass, m: Method): SitePlan | null {
   if (m.kind !== MethodKind.Closure) return null
   const c = m.closure!
   const acc = c.fn.lf.accessor
-  return acc >= 0 ? new AccessorPlan(cls, c.fieldBase + (acc >> 1), c.fn.entryCost, c.fn.maxSlots) : null
+  return new SitePlan(cls, c, acc >= 0 ? c.fieldBase + (acc >> 1) : -1)
 }
 
 export class RFunction {
@@ -61,8 +70,8 @@ export class RFunction {
   /** Inline caches, one per call site: the receiver class last seen and its method. */
   readonly icCls: (NClass | null)[]
   readonly icM: (Method | null)[]
-  /** Per call site: the getter or setter it last called, for the JS tier to do in place. */
-  readonly accessorAt: (AccessorPlan | null)[]
+  /** Per call site: the Nest method it last called (SitePlan), for the JS tier. */
+  readonly planAt: (SitePlan | null)[]
   /** The JS tier's code for this function, once compiled (vm/jit.ts). */
   jit: JitFunction | null = null
   /** Entries left before compiling; 0: never (not worth it, or it failed). */
@@ -81,7 +90,7 @@ export class RFunction {
     this.icCls = new Array(lf.sites).fill(null)
     this.icM = new Array(lf.sites).fill(null)
     this.heat = lf.loops ? 1 : 2
-    this.accessorAt = new Array(lf.sites).fill(null)
+    this.planAt = new Array(lf.sites).fill(null)
   }
   get name(): string {
     return this.lf.name

@@ -13,7 +13,7 @@ import { Abort, Fatal, abort, fatal } from './errors.js'
 import { FnKind } from './module.js'
 import { Box, Closure, FiberState, Instance, Method, MethodKind, NClass, NList, NRange, type Fiber, type Value } from './value.js'
 import { NMap, isValidKey } from './map-table.js'
-import { accessorPlan, type RFunction } from './function.js'
+import { sitePlan, type RFunction } from './function.js'
 import type { RunOutcome, VM } from './vm.js'
 import { compileJit, JitExit } from './jit.js'
 
@@ -781,7 +781,7 @@ export function execute(vm: VM): RunOutcome {
             if (m === undefined) abort('R0001', cls.name, vm.symbols[g])
             fn.icCls[site] = cls
             fn.icM[site] = m
-            fn.accessorAt[site] = accessorPlan(cls, m)
+            fn.planAt[site] = sitePlan(cls, m)
             if (vm.onMethod !== null) vm.onMethod(cls, m.signature)
           }
         } else {

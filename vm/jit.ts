@@ -19,7 +19,7 @@ import { SIZE } from './sizes.js'
 import { Op, OPCODES } from './opcodes.js'
 import { FnKind } from './module.js'
 import type { LinkedFunction } from './link.js'
-import { accessorPlan, type RFunction } from './function.js'
+import { sitePlan, type RFunction } from './function.js'
 import type { VM } from './vm.js'
 import { Box, Closure, Instance, MethodKind, NList, NRange, type Fiber, type Frame, type Method, type NClass, type Value } from './value.js'
 import { abort, fatal } from './errors.js'
@@ -46,8 +46,8 @@ export interface JitEnv {
   readonly vm: unknown
   readonly consts: readonly unknown[]
   readonly vars: unknown[]
-  /** The function's per-site getter/setter plans (RFunction.accessorAt). */
-  readonly accessorAt: unknown[]
+  /** The function's per-site call plans (RFunction.planAt). */
+  readonly planAt: unknown[]
   readonly fns: readonly unknown[]
   /** Module method-name index -> VM symbol. */
   readonly syms: Int32Array
@@ -76,6 +76,9 @@ export interface JitEnv {
  *  this many compiled frames sit on the JS stack; deeper calls go back to the trampoline.
  *  The bound keeps the JS stack small whatever the Nest call depth, so no RangeError. */
 export const MAX_JS_DEPTH = 48
+
+/** Functions with at most this many call sites call their callees directly (see CALL). */
+export const DIRECT_CALL_SITES = 6
 
 /** Functions above this many code words stay in the interpreter. */
 export const JIT_MAX_CODE = 40_000
@@ -122,6 +125,21 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
   // a function from anywhere else until its next jump (vm/interpreter.ts).
   const out: string[] = []
   const emit = (s: string) => out.push(s)
+  // A function without loops is emitted as straight-line code: every forward jump target T
+  // closes a block `JT: {` opened at the top (innermost = nearest target), and a jump is
+  // `break JT`. No dispatch loop, so V8 optimizes it quickly; it is entered at its start
+  // only (vm/link.ts gives such functions no other entry). Functions with loops use
+  // `for (;;) switch (pc)` with a case at every jump target.
+  const structured = !lf.loops
+  const targets = new Set<number>()
+  for (const p of starts) {
+    const flow = OPCODES[code[p]].flow
+    if (flow === 'jump' || flow === 'branch') targets.add(code[p + 1])
+  }
+  const goto = (t: number) => (structured ? `break J${t};` : `pc = ${t}; continue;`)
+  // Direct calls cost code at every site, and V8's optimizing compiler takes time
+  // superlinear in a function's size: only functions with few call sites get them.
+  const direct = lf.sites <= DIRECT_CALL_SITES
   const slots = Math.max(1, lf.maxSlots)
   const r = (k: number) => `r${k}`
   const spill = (from: number, to: number) => {
@@ -149,14 +167,14 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     // The receiver's class is read here, not in the shared helper, so that V8 keeps one
     // property-load cache per call site (monomorphic at most sites) instead of one shared,
     // megamorphic one.
-    const recv = r(rb)
-    const cls = helper === 'CALL_SUPER' ? 'null' : `(typeof ${recv} === 'object' && ${recv} !== null ? ${recv}.cls : CLS(${recv}))`
+    const cls = helper === 'CALL_SUPER' ? 'null' : classOf(r(rb))
     return (
       `${spill(rb, h)} frame.ip = ${next}; vm.gas = gas;\n` +
       `{ const e = ${helper}(vm, fiber, frame, b + ${rb}, ${argc}, ${extra}, ${next}, PC, depth, ${cls}); ` +
       `if (e !== ${JitExit.Returned}) { ${spill(0, rb)} return e; } ${r(rb)} = s[b + ${rb}]; gas = vm.gas; }`
     )
   }
+  const classOf = (v: string) => `(typeof ${v} === 'object' && ${v} !== null ? ${v}.cls : CLS(${v}))`
   const opCall = (p: number, next: number, h: number, argc: number, op: number) =>
     invoke(next, h, argc, 'CALL_OP', `OPSYMS[${op}]`).replace('PC', String(p))
 
@@ -165,7 +183,9 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     const info = OPCODES[op]
     const next = p + instrLength(op)
     const h = height(p)
-    if (lf.entries[p] === 1) emit(`case ${p}:`)
+    if (structured) {
+      if (targets.has(p)) emit(`} // J${p}`)
+    } else if (lf.entries[p] === 1) emit(`case ${p}:`)
     if (h < 0) {
       // Unreachable in the verified code: nothing can arrive here.
       continue
@@ -239,23 +259,23 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
         )
         break
       case Op.JUMP:
-        emit(`gas -= ${a(1)}; ${refill(a(0))} pc = ${a(0)}; continue;`)
+        emit(`gas -= ${a(1)}; ${refill(a(0))} ${goto(a(0))}`)
         break
       case Op.JUMP_IF_FALSE:
         emit(
-          `if (${top} === false || ${top} === null) { gas -= ${a(1)}; ${refill(a(0))} pc = ${a(0)}; continue; }\n` +
+          `if (${top} === false || ${top} === null) { gas -= ${a(1)}; ${refill(a(0))} ${goto(a(0))} }\n` +
             `gas -= ${a(2)}; ${refill(next)}`,
         )
         break
       case Op.AND:
         emit(
-          `if (${top} === false || ${top} === null) { gas -= ${a(1)}; ${refill(a(0))} pc = ${a(0)}; continue; }\n` +
+          `if (${top} === false || ${top} === null) { gas -= ${a(1)}; ${refill(a(0))} ${goto(a(0))} }\n` +
             `gas -= ${a(2)}; ${refill(next)}`,
         )
         break
       case Op.OR:
         emit(
-          `if (!(${top} === false || ${top} === null)) { gas -= ${a(1)}; ${refill(a(0))} pc = ${a(0)}; continue; }\n` +
+          `if (!(${top} === false || ${top} === null)) { gas -= ${a(1)}; ${refill(a(0))} ${goto(a(0))} }\n` +
             `gas -= ${a(2)}; ${refill(next)}`,
         )
         break
@@ -265,22 +285,31 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
       case Op.CALL: {
         const argc = a(0)
         const call = invoke(next, h, argc, 'CALL', `${a(1)}, ${a(2)}`).replace('PC', String(p))
-        if (argc > 1) {
+        if (!direct) {
           emit(call)
           break
         }
-        // A site that last called a plain getter (no arguments) or setter (one) does its
-        // work here when the receiver's class is the same and running it could not have
-        // hit a limit or run out of gas; anything else takes the call.
+        // A site whose receiver has the class it had last time calls the same Nest method
+        // straight from here, when doing so cannot hit a limit or run out of gas: a plain
+        // getter or setter does its work in place; compiled code is called as a JS call
+        // (so V8 sees one callee per site and may inline it) on a reused frame. Anything
+        // else takes the general call.
         const rb = h - argc - 1
         const o = r(rb)
-        const work = argc === 0 ? `${o} = ${o}.fields[A.field];` : `${o}.fields[A.field] = ${r(rb + 1)}; ${o} = ${r(rb + 1)};`
+        const work =
+          argc === 0 ? `${o} = ${o}.fields[P.field];` : argc === 1 ? `${o}.fields[P.field] = ${r(rb + 1)}; ${o} = ${r(rb + 1)};` : ''
         emit(
-          `{ const A = ACC[${a(2)}]; if (A !== null && ${o} instanceof Instance && ${o}.cls === A.cls && gas >= A.cost && ` +
-            `fiber.depth < MAX_DEPTH && b + ${rb} + A.slots <= s.length) { gas -= A.cost; ${work} } else {`,
+          `L${p}: { const P = PLAN[${a(2)}]; if (P !== null && ${classOf(o)} === P.cls && gas >= P.fn.entryCost && ` +
+            `fiber.depth < MAX_DEPTH && b + ${rb} + P.fn.maxSlots <= s.length) {\n` +
+            (work ? `  if (P.field >= 0) { gas -= P.fn.entryCost; ${work} break L${p}; }\n` : '') +
+            `  const j = P.fn.jit; if (j !== null && depth < ${MAX_JS_DEPTH} && fiber.depth < fiber.frames.length) {\n` +
+            `    ${spill(rb, h)} frame.ip = ${next}; fiber.sp = b + ${h}; gas -= P.fn.entryCost; vm.gas = gas;\n` +
+            `    const d = fiber.depth, cf = fiber.frames[d]; cf.cl = P.closure; cf.ip = 0; cf.base = b + ${rb}; fiber.depth = d + 1;\n` +
+            `    const x = j(vm, fiber, cf, depth + 1); if (x !== ${JitExit.Frame} || fiber.depth !== d) { ${spill(0, rb)} return x; }\n` +
+            `    ${o} = s[b + ${rb}]; gas = vm.gas; break L${p}; } }`,
         )
         emit(call)
-        emit('} }')
+        emit('}')
         break
       }
       case Op.SUPER:
@@ -435,15 +464,23 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     `const C_NUM = env.classes.num, C_STRING = env.classes.string, C_BOOL = env.classes.bool, C_NULL = env.classes.nul, C_INT = env.classes.int, C_BOX = env.classes.box;`,
     `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET } = env.rt;`,
     `const CLS = (v) => typeof v === 'number' ? C_NUM : typeof v === 'string' ? C_STRING : typeof v === 'boolean' ? C_BOOL : typeof v === 'bigint' ? C_INT : C_NULL;`,
-    `const ACC = env.accessorAt, MAX_DEPTH = vm.maxCallDepth;`,
+    `const PLAN = env.planAt, MAX_DEPTH = vm.maxCallDepth;`,
     `return function ${jsName(lf)}(vm, fiber, frame, depth) {`,
     `const s = fiber.stack, b = frame.base, cl = frame.cl, ups = cl.ups, fb = cl.fieldBase;`,
     `let gas = vm.gas, pc = frame.ip;`,
     `let ${decls.join(', ')};`,
-    ...(reload.length > 0 ? [`if (pc !== 0) { ${reload.join(' ')} }`] : []),
-    `for (;;) { switch (pc) {`,
-    ...out,
-    `} malformed('JS tier: no code at ' + pc); }`,
+    ...(structured
+      ? [
+          ...[...targets].sort((x, y) => y - x).map((t) => `J${t}: {`),
+          ...out,
+          `malformed('JS tier: fell off the end');`,
+        ]
+      : [
+          ...(reload.length > 0 ? [`if (pc !== 0) { ${reload.join(' ')} }`] : []),
+          `for (;;) { switch (pc) {`,
+          ...out,
+          `} malformed('JS tier: no code at ' + pc); }`,
+        ]),
     `};`,
   ].join('\n')
 }
@@ -482,13 +519,40 @@ function find(vm: VM, cls: NClass, g: number): Method {
 /** CALL: the receiver's class, the call site's inline cache (shared with the interpreter). */
 function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number, cls: NClass): JitExit {
   const fn = frame.cl.fn
+  // The common case first: the same Nest method as last time, nothing that could fail.
+  const plan = fn.planAt[site]
+  if (plan !== null && plan.cls === cls) {
+    const f = plan.fn
+    const cost = f.entryCost
+    const d = fiber.depth
+    if (vm.gas >= cost && d < vm.maxCallDepth && d < fiber.frames.length && rb + f.maxSlots <= fiber.stack.length) {
+      vm.gas -= cost
+      const s = fiber.stack
+      if (plan.field >= 0) {
+        const fields = (s[rb] as Instance).fields
+        if (argc === 0) s[rb] = fields[plan.field]
+        else s[rb] = fields[plan.field] = s[rb + 1]
+        return JitExit.Returned
+      }
+      fiber.sp = rb + argc + 1
+      const cf = fiber.frames[d]
+      cf.cl = plan.closure
+      cf.ip = 0
+      cf.base = rb
+      fiber.depth = d + 1
+      const j = f.jit
+      if (j === null || depth >= MAX_JS_DEPTH) return JitExit.Frame
+      const x = j(vm, fiber, cf, depth + 1)
+      return x === JitExit.Frame && fiber.depth === d ? JitExit.Returned : x
+    }
+  }
   let m: Method
   if (fn.icCls[site] === cls) m = fn.icM[site]!
   else {
     m = find(vm, cls, fn.mod.syms[sym])
     fn.icCls[site] = cls
     fn.icM[site] = m
-    fn.accessorAt[site] = accessorPlan(cls, m)
+    fn.planAt[site] = sitePlan(cls, m)
   }
   return run(vm, fiber, frame, m, rb, argc, next, here, depth)
 }
@@ -619,7 +683,7 @@ export function compileJit(vm: VM, fn: RFunction): JitFunction | null {
       box: vm.boxClass,
     },
     rt: RUNTIME,
-    accessorAt: fn.accessorAt,
+    planAt: fn.planAt,
   })
   return fn.jit
 }

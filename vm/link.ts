@@ -105,9 +105,12 @@ export function linkFunctions(m: Module, verified: readonly VerifiedFunction[]):
       while (pcInstr.length < out.length) pcInstr.push(i)
     }
     for (const at of patches) out[at] = posOf[out[at]]
+    // Compiled code of a function with loops can be entered at any jump target (the
+    // interpreter goes back to it at the next jump); without loops, only at its start.
     const entries = new Uint8Array(out.length)
     entries[0] = 1
-    for (const at of patches) entries[out[at]] = 1
+    const looping = loops(f.code, v.starts)
+    if (looping) for (const at of patches) entries[out[at]] = 1
 
     const captures = new Int32Array(f.captures.length * 2)
     f.captures.forEach((c, k) => {
@@ -128,7 +131,7 @@ export function linkFunctions(m: Module, verified: readonly VerifiedFunction[]):
       blocks: Int32Array.from(blocks),
       blockCosts: Int32Array.from(costs),
       heights: v.heights,
-      loops: loops(f.code, v.starts),
+      loops: looping,
       entries,
       accessor: f.kind === FnKind.Method ? accessorOf(f.code) : -1,
       jitFactory: undefined,

@@ -5,7 +5,7 @@
 import type { LinkedFunction } from './link.js'
 import type { JitFunction } from './jit.js'
 import type { LoadedModule } from './loader.js'
-import { MethodKind, type Closure, type Method, type NClass, type Value } from './value.js'
+import type { Closure, Method, NClass, Value } from './value.js'
 
 export class RUnit {
   /** 0: never run, 1: running or done (imports run a unit once, cycles see it partly done). */
@@ -31,33 +31,26 @@ export class RModule {
   ) {}
 }
 
-/** What a call site last called when that was a Nest method, for the JS tier to call it
- *  without a lookup: receivers of `cls` run `closure` (entry gas `cost`, a frame of
- *  `slots`). A plain getter or setter (LinkedFunction.accessor) reads or writes `field`
- *  in place of running; -1 otherwise. */
-export class SitePlan {
+/** How the JS tier calls a Nest method without the general call sequence: run `closure`
+ *  (entry gas and frame size from `fn`), or, for a plain getter or setter
+ *  (LinkedFunction.accessor), read or write instance field `field` in its place (-1 when
+ *  it is not one). Made once per method binding and kept on the Method. */
+export class CallPlan {
   readonly fn: RFunction
   constructor(
-    readonly cls: NClass,
     readonly closure: Closure,
     readonly field: number,
   ) {
     this.fn = closure.fn
   }
-  get cost(): number {
-    return this.fn.entryCost
-  }
-  get slots(): number {
-    return this.fn.maxSlots
-  }
 }
 
-/** The plan for a call site that found `m` for receivers of `cls`. */
-export function sitePlan(cls: NClass, m: Method): SitePlan | null {
-  if (m.kind !== MethodKind.Closure) return null
+/** The plan of a Nest method (MethodKind.Closure), made on first need. */
+export function callPlan(m: Method): CallPlan {
+  if (m.plan !== null) return m.plan
   const c = m.closure!
   const acc = c.fn.lf.accessor
-  return new SitePlan(cls, c, acc >= 0 ? c.fieldBase + (acc >> 1) : -1)
+  return (m.plan = new CallPlan(c, acc >= 0 ? c.fieldBase + (acc >> 1) : -1))
 }
 
 export class RFunction {
@@ -70,8 +63,6 @@ export class RFunction {
   /** Inline caches, one per call site: the receiver class last seen and its method. */
   readonly icCls: (NClass | null)[]
   readonly icM: (Method | null)[]
-  /** Per call site: the Nest method it last called (SitePlan), for the JS tier. */
-  readonly planAt: (SitePlan | null)[]
   /** The JS tier's code for this function, once compiled (vm/jit.ts). */
   jit: JitFunction | null = null
   /** Entries left before compiling; 0: never (not worth it, or it failed). */
@@ -90,7 +81,6 @@ export class RFunction {
     this.icCls = new Array(lf.sites).fill(null)
     this.icM = new Array(lf.sites).fill(null)
     this.heat = lf.loops ? 1 : 2
-    this.planAt = new Array(lf.sites).fill(null)
   }
   get name(): string {
     return this.lf.name

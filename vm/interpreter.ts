@@ -13,7 +13,7 @@ import { Abort, Fatal, abort, fatal } from './errors.js'
 import { FnKind } from './module.js'
 import { Box, Closure, FiberState, Instance, Method, MethodKind, NClass, NList, NRange, type Fiber, type Value } from './value.js'
 import { NMap, isValidKey } from './map-table.js'
-import { sitePlan, type RFunction } from './function.js'
+import type { RFunction } from './function.js'
 import type { RunOutcome, VM } from './vm.js'
 import { compileJit, JitExit } from './jit.js'
 
@@ -251,6 +251,9 @@ export function execute(vm: VM): RunOutcome {
               site = code[ip++]
               const home = cl.home
               if (home === null || home.superclass === null) malformed('super outside a method')
+              // The verifier cannot tell that the receiver is `this`; a method of a class
+              // other than its receiver's would read fields that are not there.
+              if (!vm.isA(stack[sp - argc - 1], home)) malformed('super call on a receiver of another class')
               superCls = home.superclass
               break call
             }
@@ -781,7 +784,6 @@ export function execute(vm: VM): RunOutcome {
             if (m === undefined) abort('R0001', cls.name, vm.symbols[g])
             fn.icCls[site] = cls
             fn.icM[site] = m
-            fn.planAt[site] = sitePlan(cls, m)
             if (vm.onMethod !== null) vm.onMethod(cls, m.signature)
           }
         } else {

@@ -19,7 +19,7 @@ import { SIZE } from './sizes.js'
 import { Op, OPCODES } from './opcodes.js'
 import { FnKind } from './module.js'
 import type { LinkedFunction } from './link.js'
-import { sitePlan, type RFunction } from './function.js'
+import { callPlan, type RFunction } from './function.js'
 import type { VM } from './vm.js'
 import { Box, Closure, Instance, MethodKind, NList, NRange, type Fiber, type Frame, type Method, type NClass, type Value } from './value.js'
 import { abort, fatal } from './errors.js'
@@ -46,8 +46,9 @@ export interface JitEnv {
   readonly vm: unknown
   readonly consts: readonly unknown[]
   readonly vars: unknown[]
-  /** The function's per-site call plans (RFunction.planAt). */
-  readonly planAt: unknown[]
+  /** The function's inline caches (shared with the interpreter). */
+  readonly icCls: unknown[]
+  readonly icM: unknown[]
   readonly fns: readonly unknown[]
   /** Module method-name index -> VM symbol. */
   readonly syms: Int32Array
@@ -299,7 +300,7 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
         const work =
           argc === 0 ? `${o} = ${o}.fields[P.field];` : argc === 1 ? `${o}.fields[P.field] = ${r(rb + 1)}; ${o} = ${r(rb + 1)};` : ''
         emit(
-          `L${p}: { const P = PLAN[${a(2)}]; if (P !== null && ${classOf(o)} === P.cls && gas >= P.fn.entryCost && ` +
+          `L${p}: { const M = ICM[${a(2)}]; let P; if (M !== null && ${classOf(o)} === ICC[${a(2)}] && (P = M.plan) !== null && gas >= P.fn.entryCost && ` +
             `fiber.depth < MAX_DEPTH && b + ${rb} + P.fn.maxSlots <= s.length) {\n` +
             (work ? `  if (P.field >= 0) { gas -= P.fn.entryCost; ${work} break L${p}; }\n` : '') +
             `  const j = P.fn.jit; if (j !== null && depth < ${MAX_JS_DEPTH} && fiber.depth < fiber.frames.length) {\n` +
@@ -464,7 +465,7 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     `const C_NUM = env.classes.num, C_STRING = env.classes.string, C_BOOL = env.classes.bool, C_NULL = env.classes.nul, C_INT = env.classes.int, C_BOX = env.classes.box;`,
     `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET } = env.rt;`,
     `const CLS = (v) => typeof v === 'number' ? C_NUM : typeof v === 'string' ? C_STRING : typeof v === 'boolean' ? C_BOOL : typeof v === 'bigint' ? C_INT : C_NULL;`,
-    `const PLAN = env.planAt, MAX_DEPTH = vm.maxCallDepth;`,
+    `const ICC = env.icCls, ICM = env.icM, MAX_DEPTH = vm.maxCallDepth;`,
     `return function ${jsName(lf)}(vm, fiber, frame, depth) {`,
     `const s = fiber.stack, b = frame.base, cl = frame.cl, ups = cl.ups, fb = cl.fieldBase;`,
     `let gas = vm.gas, pc = frame.ip;`,
@@ -519,9 +520,16 @@ function find(vm: VM, cls: NClass, g: number): Method {
 /** CALL: the receiver's class, the call site's inline cache (shared with the interpreter). */
 function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number, cls: NClass): JitExit {
   const fn = frame.cl.fn
-  // The common case first: the same Nest method as last time, nothing that could fail.
-  const plan = fn.planAt[site]
-  if (plan !== null && plan.cls === cls) {
+  let m: Method
+  if (fn.icCls[site] === cls) m = fn.icM[site]!
+  else {
+    m = find(vm, cls, fn.mod.syms[sym])
+    fn.icCls[site] = cls
+    fn.icM[site] = m
+  }
+  if (m.kind === MethodKind.Closure) {
+    // The common case: a Nest method, and nothing on the way in that could fail.
+    const plan = callPlan(m)
     const f = plan.fn
     const cost = f.entryCost
     const d = fiber.depth
@@ -546,14 +554,6 @@ function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, 
       return x === JitExit.Frame && fiber.depth === d ? JitExit.Returned : x
     }
   }
-  let m: Method
-  if (fn.icCls[site] === cls) m = fn.icM[site]!
-  else {
-    m = find(vm, cls, fn.mod.syms[sym])
-    fn.icCls[site] = cls
-    fn.icM[site] = m
-    fn.planAt[site] = sitePlan(cls, m)
-  }
   return run(vm, fiber, frame, m, rb, argc, next, here, depth)
 }
 
@@ -562,6 +562,7 @@ function callSuper(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number,
   const fn = frame.cl.fn
   const home = frame.cl.home
   if (home === null || home.superclass === null) fatal('R0206', 'super outside a method')
+  if (!vm.isA(fiber.stack[rb], home)) fatal('R0206', 'super call on a receiver of another class')
   const cls = home.superclass
   let m: Method
   if (fn.icCls[site] === cls) m = fn.icM[site]!
@@ -683,7 +684,8 @@ export function compileJit(vm: VM, fn: RFunction): JitFunction | null {
       box: vm.boxClass,
     },
     rt: RUNTIME,
-    planAt: fn.planAt,
+    icCls: fn.icCls,
+    icM: fn.icM,
   })
   return fn.jit
 }

@@ -8,7 +8,7 @@
 // Nest strings are UTF-8 byte strings, as in Wren: "é" is the two chars \xc3\xa9.
 // Keeping them as JS strings gives value equality, hashing and Map keys for free.
 
-import type { RFunction } from './function.js'
+import type { CallPlan, RFunction } from './function.js'
 
 export type Value = number | string | boolean | null | bigint | Obj
 
@@ -31,6 +31,8 @@ export const enum MethodKind {
 }
 
 export class Method {
+  /** The JS tier's way to call this method in place (vm/function.ts callPlan). */
+  plan: CallPlan | null = null
   constructor(
     readonly kind: MethodKind,
     /** Signature, e.g. "add(_)", for traces and errors. */

@@ -221,6 +221,12 @@ export class VM {
     return new NBytes(this.bytesClass, bytes)
   }
 
+  /** Whether v's class is `cls` or inherits from it. */
+  isA(v: Value, cls: NClass): boolean {
+    for (let c: NClass | null = this.classOf(v); c !== null; c = c.superclass) if (c === cls) return true
+    return false
+  }
+
   classOf(v: Value): NClass {
     switch (typeof v) {
       case 'number':

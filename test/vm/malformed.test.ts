@@ -69,6 +69,16 @@ for (const jit of [false, true]) {
     t.match(r.outcome, { kind: 'error', fatal: true, code: 'R0206', message: 'Malformed module: unboxed local.' })
   })
 
+  t.test(`${tier}: a super call on a value that is not this is R0206`, async (t) => {
+    const src = 'class B {\n  construct new(v) { _v = v }\n}\nclass D is B {\n  construct new(v) { super(v) }\n}\nfor (i in 1..3) D.new(i)\n'
+    const m = compiled(src)
+    // `super(v)` pushes this (LOAD_LOCAL 0), then v: make the receiver v, a Num.
+    const functions = m.functions.map((f) => (f.name === 'D.new(_)' ? { ...f, code: [Op.LOAD_LOCAL, 1, ...f.code.slice(2)] } : f))
+    const r = run(encodeModule({ ...m, functions }), jit)
+    t.notOk(r.rejected)
+    t.match(r.outcome, { kind: 'error', fatal: true, code: 'R0206', message: 'Malformed module: super call on a receiver of another class.' })
+  })
+
   t.test(`${tier}: Fiber.try cannot catch R0206`, async (t) => {
     const src = source + 'var f = Fiber.new { b.get(7) }\nSystem.print(f.try())\n'
     const r = run(swapOp(compiled(src), 'Box.get(_)', Op.LOAD_LOCAL, Op.LOAD_LOCAL_BOX), jit)

@@ -816,13 +816,8 @@ export function execute(vm: VM): RunOutcome {
           }
           case MethodKind.Constructor: {
             const k = recv as NClass
-            const init = k.methods[method.initSym]
-            if (init === undefined || init.kind !== MethodKind.Closure) abort('R0001', k.name, vm.symbols[method.initSym])
-            vm.alloc(SIZE.instance + SIZE.field * k.numFields)
-            const fields: Value[] = new Array(k.numFields)
-            for (let i = 0; i < fields.length; i++) fields[i] = null
-            stack[rb] = new Instance(k, fields)
-            callee = init.closure!
+            callee = vm.initializerOf(k, method.initSym)
+            stack[rb] = vm.newInstance(k)
             break
           }
           default: {

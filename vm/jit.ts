@@ -605,13 +605,8 @@ function run(vm: VM, fiber: Fiber, frame: Frame, m: Method, rb: number, argc: nu
     }
     case MethodKind.Constructor: {
       const k = s[rb] as NClass
-      const init = k.methods[m.initSym]
-      if (init === undefined || init.kind !== MethodKind.Closure) abort('R0001', k.name, vm.symbols[m.initSym])
-      vm.alloc(SIZE.instance + SIZE.field * k.numFields)
-      const fields: Value[] = new Array(k.numFields)
-      for (let i = 0; i < fields.length; i++) fields[i] = null
-      s[rb] = new Instance(k, fields)
-      callee = init.closure!
+      callee = vm.initializerOf(k, m.initSym)
+      s[rb] = vm.newInstance(k)
       break
     }
     default:

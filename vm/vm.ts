@@ -15,7 +15,7 @@ import {
   SCRIPT_MEMORY_LIMIT,
   UNLIMITED_GAS,
 } from './limits.js'
-import { Closure, Fiber, FiberState, Frame, Method, NBytes, NClass, NList, NRange, type Value } from './value.js'
+import { Closure, Fiber, FiberState, Frame, Instance, Method, MethodKind, NBytes, NClass, NList, NRange, type Value } from './value.js'
 import { NMap } from './map-table.js'
 import { execute } from './interpreter.js'
 import { OPCODES } from './opcodes.js'
@@ -219,6 +219,21 @@ export class VM {
     this.checkStringLength(bytes.length)
     this.alloc(SIZE.bytes + bytes.length)
     return new NBytes(this.bytesClass, bytes)
+  }
+
+  /** A constructor call's initializer: the method `initSym` of class k, run on a new
+   *  instance (both tiers make constructor calls through this and newInstance). */
+  initializerOf(k: NClass, initSym: number): Closure {
+    const init = k.methods[initSym]
+    if (init === undefined || init.kind !== MethodKind.Closure) abort('R0001', k.name, this.symbols[initSym])
+    return init.closure!
+  }
+
+  newInstance(k: NClass): Instance {
+    this.alloc(SIZE.instance + SIZE.field * k.numFields)
+    const fields: Value[] = new Array(k.numFields)
+    for (let i = 0; i < fields.length; i++) fields[i] = null
+    return new Instance(k, fields)
   }
 
   /** Whether v's class is `cls` or inherits from it. */

@@ -98,10 +98,13 @@ export class AstBuilder {
   }
 
   private definition(n: CstNode): A.Stmt {
-    const attrs = this.nodes(n, 'attrs').flatMap((a) => this.attribute(a))
+    const attrNodes = this.nodes(n, 'attrs')
+    const attrs = attrNodes.flatMap((a) => this.attribute(a))
     const cls = this.node(n, 'classDef')
     if (cls) return this.classDef(cls, attrs)
-    if (attrs.length > 0) this.error('E0047', this.join(attrs[0].span, attrs[attrs.length - 1].span))
+    // After a broken attribute, recovery parses the rest of its line as a statement: the
+    // parser has reported the attribute, and what follows is no placement mistake.
+    if (attrs.length > 0 && !attrNodes.some((a) => a.recoveredNode)) this.error('E0047', this.join(attrs[0].span, attrs[attrs.length - 1].span))
     const imp = this.node(n, 'importStmt')
     if (imp) return this.importStmt(imp)
     const v = this.node(n, 'varDecl')
@@ -130,6 +133,11 @@ export class AstBuilder {
   }
 
   private attributeValue(n: CstNode): string | number | boolean | null {
+    const other = this.node(n, 'other')
+    if (other) {
+      this.error('E0025', this.span(other))
+      return null
+    }
     const t = this.token(n, 'True') ?? this.token(n, 'False') ?? this.token(n, 'NumberLiteral') ?? this.token(n, 'StringLiteral') ?? this.token(n, 'Identifier')
     if (!t) return null
     switch (t.tokenType) {
@@ -188,7 +196,8 @@ export class AstBuilder {
     if (foreign) this.error('E0027', this.tspan(foreign))
     const isStatic = this.token(n, 'Static') !== undefined
     const sig = this.node(n, 'signature')
-    if (!sig) return null
+    // A signature recovery left empty has no place in the source: the parser reported it.
+    if (!sig || Object.keys(sig.children).length === 0) return null
     const bodyNode = this.node(n, 'body')
     const body = bodyNode ? this.blockBody(bodyNode) : null
     let methodKind: A.MethodKind

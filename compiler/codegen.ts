@@ -130,6 +130,8 @@ export class UnitCompiler {
   private readonly vars: ModuleVar[] = []
   private readonly varIndex = new Map<string, number>()
   private readonly allLocals: Local[] = []
+  /** Whether E0057 was reported: every literal after the first that does not fit would repeat it. */
+  private constantsFull = false
   private pos: Span = { start: 0, end: 0 }
   private posLine = 1
   private posCol = 1
@@ -201,11 +203,12 @@ export class UnitCompiler {
 
   private constant(c: Constant): number {
     const i = this.ctx.builder.constant(c)
-    if (i < 0) {
-      this.error('E0057', this.pos)
-      return 0
-    }
-    return i
+    if (i >= 0) return i
+    // Both passes report it: the analysis pass counts this unit's constants alone, and only
+    // the emitting pass's table also holds the units compiled before it.
+    if (!this.constantsFull) this.diags.push(diagnostic('E0057', this.ctx.source, this.pos))
+    this.constantsFull = true
+    return 0
   }
 
   private symbol(sig: string): number {

@@ -5,7 +5,7 @@
 import type { IRecognitionException } from 'chevrotain'
 import { AstBuilder } from './ast-builder.js'
 import { UnitCompiler } from './codegen.js'
-import { diagnostic, diagnosticPosition, type Diagnostic } from './diagnostics.js'
+import { diagnostic, diagnosticPosition, type Diagnostic, type DiagnosticCode } from './diagnostics.js'
 import { tokenize } from './lexer.js'
 import { ModuleBuilder } from './module-builder.js'
 import { resolveImport } from './module-names.js'
@@ -28,8 +28,9 @@ export interface CompileInput {
 }
 
 export interface CompileResult {
-  /** Null when the entry module has errors. Errors in imported modules leave a module
-   *  whose import of them aborts at run time (Wren's behaviour); they are still listed. */
+  /** Null when the entry module has errors or the module passes a limit of its own (its
+   *  constants). Errors in imported modules leave a module whose import of them aborts at
+   *  run time (Wren's behaviour); they are still listed. */
   readonly module: Module | null
   readonly bytes: Uint8Array | null
   readonly diagnostics: readonly Diagnostic[]
@@ -40,6 +41,10 @@ export interface CompileResult {
 export interface CompileOptions {
   /** Compiling the core prelude itself (vm/core/core.nest). */
   readonly core?: boolean
+  /** Constants the module may hold, if fewer than MAX_CONSTANTS (the loader's limit): a
+   *  host that wants smaller modules, or a test that reaches the limit without a
+   *  million literals. */
+  readonly maxConstants?: number
 }
 
 export interface ParsedUnit {
@@ -98,9 +103,19 @@ function syntaxDiagnostic(e: IRecognitionException, source: Source): Diagnostic 
   const start = eof ? Math.max(0, source.text.length - 1) : t.startOffset
   const end = eof ? source.text.length : (t.endOffset ?? t.startOffset) + 1
   const message = e.message
-  const code = message.startsWith('Expected expression') ? 'E0021' : message.startsWith('Expect newline after statement') ? 'E0022' : message.startsWith('Expect method definition') ? 'E0023' : 'E0020'
+  const code = SYNTAX_CODES.find(([prefix]) => message.startsWith(prefix))?.[1] ?? 'E0020'
   return diagnostic(code, source, { start, end }, [message])
 }
+
+/** Parser messages (compiler/parser.ts) that have a code of their own; the rest are E0020,
+ *  which shows the message itself. */
+const SYNTAX_CODES: readonly (readonly [string, DiagnosticCode])[] = [
+  ['Expected expression', 'E0021'],
+  ['Expect newline after statement', 'E0022'],
+  ['Expect method definition', 'E0023'],
+  ['Expect a Bool, Num, String or Identifier literal for an attribute value', 'E0025'],
+  ['Expect end of string interpolation', 'E0028'],
+]
 
 /** Keeps the first diagnostic of each line: one mistake, one message, no cascade. */
 function onePerLine(diags: Diagnostic[]): Diagnostic[] {
@@ -116,7 +131,7 @@ function onePerLine(diags: Diagnostic[]): Diagnostic[] {
 }
 
 export function compile(entry: CompileInput, host: CompileHost | null, opts: CompileOptions = {}): CompileResult {
-  const builder = new ModuleBuilder()
+  const builder = new ModuleBuilder(opts.maxConstants)
   const sources = new Map<string, Source>()
   const diagnostics: Diagnostic[] = []
   const unitIndex = new Map<string, number>()
@@ -133,7 +148,8 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
     return i
   }
   registerUnit(entry.name)
-  let entryFailed = false
+  /** No module comes out: the entry unit has errors, or the module passed a limit. */
+  let failed = false
 
   for (let q = 0; q < queue.length; q++) {
     const name = queue[q]
@@ -154,23 +170,30 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
     }
     // Pass 1 analyses (errors, capture facts) against scratch tables; pass 2 emits.
     const semantic: Diagnostic[] = []
-    const analysis = new UnitCompiler({ ...ctx, builder: new ModuleBuilder() }, semantic, null).compile(parsed.program)
+    const analysis = new UnitCompiler({ ...ctx, builder: new ModuleBuilder(opts.maxConstants) }, semantic, null).compile(parsed.program)
     const syntaxLines = new Set(parsed.diagnostics.map((d) => diagnosticPosition(d).line))
     const unitDiags = [...parsed.diagnostics, ...semantic.filter((d) => !syntaxLines.has(diagnosticPosition(d).line))]
     diagnostics.push(...unitDiags)
     if (unitDiags.length > 0) {
       // As in Wren, an imported module that does not compile fails where it is imported.
       builder.units[index].main = BROKEN_UNIT
-      if (q === 0) entryFailed = true
+      if (q === 0) failed = true
       continue
     }
-    if (entryFailed) continue
-    const unit = new UnitCompiler(ctx, [], analysis.facts).compile(parsed.program)
+    if (failed) continue
+    // Only what depends on the units before this one can fail here: the module's constants.
+    const emitted: Diagnostic[] = []
+    const unit = new UnitCompiler(ctx, emitted, analysis.facts).compile(parsed.program)
+    if (emitted.length > 0) {
+      diagnostics.push(...emitted)
+      failed = true
+      continue
+    }
     builder.units[index].main = unit.main
     builder.units[index].vars = unit.vars
   }
 
-  if (entryFailed) return { module: null, bytes: null, diagnostics, sources }
+  if (failed) return { module: null, bytes: null, diagnostics, sources }
   const module = builder.build()
   return { module, bytes: encodeModule(module), diagnostics, sources }
 }

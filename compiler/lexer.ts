@@ -318,8 +318,10 @@ export const T = {
   Construct: keyword('Construct', 'construct'),
   Else: keyword('Else', 'else'),
   False: keyword('False', 'false'),
-  For: keyword('For', 'for'),
+  // Before `for`: Chevrotain takes the first pattern that matches and then prefers only
+  // its longer_alt (Identifier), so `for` first would lex `foreign` as a name.
   Foreign: keyword('Foreign', 'foreign'),
+  For: keyword('For', 'for'),
   If: keyword('If', 'if'),
   Import: keyword('Import', 'import'),
   As: keyword('As', 'as'),

@@ -39,12 +39,19 @@ export class ModuleBuilder {
   readonly units: MutableUnit[] = []
   readonly functions: MutableFunction[] = []
 
+  private readonly maxConstants: number
+
+  /** `maxConstants` may lower the loader's limit (MAX_CONSTANTS), never raise it. */
+  constructor(maxConstants = MAX_CONSTANTS) {
+    this.maxConstants = Math.min(maxConstants, MAX_CONSTANTS)
+  }
+
   /** -1 when the module already holds the maximum number of constants. */
   constant(c: Constant): number {
     const k = constantKey(c)
     let i = this.constIndex.get(k)
     if (i === undefined) {
-      if (this.constants.length >= MAX_CONSTANTS) return -1
+      if (this.constants.length >= this.maxConstants) return -1
       i = this.constants.length
       this.constants.push(c)
       this.constIndex.set(k, i)

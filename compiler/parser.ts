@@ -34,7 +34,6 @@ const TOKEN_TEXT: Record<string, string> = {
   StringLiteral: 'a string',
   In: "'in'",
   Class: "'class'",
-  InterpEnd: 'the end of the interpolation',
 }
 const tokenText = (t: TokenType) => TOKEN_TEXT[t.name] ?? `'${t.name.toLowerCase()}'`
 
@@ -48,6 +47,7 @@ const messages: IParserErrorMessageProvider = {
     if (expected === T.LCurly && ruleName === 'member') return `Expect '{' to begin method body, found ${describe(actual)}.`
     if (expected === T.LCurly && ruleName === 'classDef') return `Expect '{' after class declaration, found ${describe(actual)}.`
     if (expected === T.Identifier) return `Expect a name, found ${describe(actual)}.`
+    if (expected === T.InterpEnd) return `Expect end of string interpolation, found ${describe(actual)}.`
     return `Expect ${tokenText(expected)}, found ${describe(actual)}.`
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
@@ -57,6 +57,7 @@ const messages: IParserErrorMessageProvider = {
     const found = describe((actual as unknown as IToken[])[0])
     if (ruleName === 'primary' || ruleName === 'unary' || ruleName === 'expression') return `Expected expression, found ${found}.`
     if (ruleName === 'signature' || ruleName === 'member') return `Expect method definition, found ${found}.`
+    if (ruleName === 'attributeValue') return `Expect a Bool, Num, String or Identifier literal for an attribute value, found ${found}.`
     if (ruleName === 'separator' || ruleName === 'memberSeparator') return `Expect newline after ${ruleName === 'separator' ? 'statement' : 'definition in class'}, found ${found}.`
     if (ruleName === 'block' || ruleName === 'fnBody') return `Expect expression or newline after '{', found ${found}.`
     return `Unexpected ${found}.`
@@ -203,6 +204,8 @@ export class NestParser extends CstParser {
     })
   })
 
+  /** A literal; any other expression parses too, so that the AST builder reports it as
+   *  one mistake instead of recovery cascading over the lines after it. */
   attributeValue = this.RULE('attributeValue', () => {
     this.OR([
       { ALT: () => this.CONSUME(T.True) },
@@ -210,6 +213,7 @@ export class NestParser extends CstParser {
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
       { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.SUBRULE(this.expression, { LABEL: 'other' }) },
     ])
   })
 

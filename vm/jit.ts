@@ -19,7 +19,7 @@ import { SIZE } from './sizes.js'
 import { Op, OPCODES } from './opcodes.js'
 import { FnKind } from './module.js'
 import type { LinkedFunction } from './link.js'
-import { callPlan, type RFunction } from './function.js'
+import { callPlan, type CallPlan, type RFunction } from './function.js'
 import type { VM } from './vm.js'
 import { Box, Closure, Instance, MethodKind, NList, NRange, type Fiber, type Frame, type Method, type NClass, type Value } from './value.js'
 import { abort, fatal } from './errors.js'
@@ -78,8 +78,8 @@ export interface JitEnv {
  *  The bound keeps the JS stack small whatever the Nest call depth, so no RangeError. */
 export const MAX_JS_DEPTH = 48
 
-/** Functions with at most this many call sites call their callees directly (see CALL). */
-export const DIRECT_CALL_SITES = 6
+/** Functions with at most this many call sites enter their callees themselves. */
+export const DIRECT_CALL_SITES = 8
 
 /** Functions above this many code words stay in the interpreter. */
 export const JIT_MAX_CODE = 40_000
@@ -126,6 +126,10 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
   // a function from anywhere else until its next jump (vm/interpreter.ts).
   const out: string[] = []
   const emit = (s: string) => out.push(s)
+  // A compiled callee called from a site is often inlined there by V8; in a function with
+  // many call sites that makes one huge function, slow to optimize (the top level of a
+  // script, say). Those call through the CALL helper, which enters callees itself.
+  const direct = lf.sites <= DIRECT_CALL_SITES
   // A function without loops is emitted as straight-line code: every forward jump target T
   // closes a block `JT: {` opened at the top (innermost = nearest target), and a jump is
   // `break JT`. No dispatch loop, so V8 optimizes it quickly; it is entered at its start
@@ -138,9 +142,6 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     if (flow === 'jump' || flow === 'branch') targets.add(code[p + 1])
   }
   const goto = (t: number) => (structured ? `break J${t};` : `pc = ${t}; continue;`)
-  // Direct calls cost code at every site, and V8's optimizing compiler takes time
-  // superlinear in a function's size: only functions with few call sites get them.
-  const direct = lf.sites <= DIRECT_CALL_SITES
   const slots = Math.max(1, lf.maxSlots)
   const r = (k: number) => `r${k}`
   const spill = (from: number, to: number) => {
@@ -284,33 +285,26 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
         emit(`gas -= ${a(0)}; ${refill(next)}`)
         break
       case Op.CALL: {
+        // A site whose receiver has the class it had last time, calling a Nest method,
+        // enters it from here when nothing on the way in could fail (PUSH checks and
+        // pushes the frame, or does a plain getter or setter in place): compiled code is
+        // called as a JS call from this site, so V8 sees one callee per site and may
+        // inline it. Anything else takes the general call (CALL).
         const argc = a(0)
-        const call = invoke(next, h, argc, 'CALL', `${a(1)}, ${a(2)}`).replace('PC', String(p))
+        const site = a(2)
+        const rb = h - argc - 1
         if (!direct) {
-          emit(call)
+          emit(invoke(next, h, argc, 'CALL', `${a(1)}, ${site}`).replace('PC', String(p)))
           break
         }
-        // A site whose receiver has the class it had last time calls the same Nest method
-        // straight from here, when doing so cannot hit a limit or run out of gas: a plain
-        // getter or setter does its work in place; compiled code is called as a JS call
-        // (so V8 sees one callee per site and may inline it) on a reused frame. Anything
-        // else takes the general call.
-        const rb = h - argc - 1
-        const o = r(rb)
-        const work =
-          argc === 0 ? `${o} = ${o}.fields[P.field];` : argc === 1 ? `${o}.fields[P.field] = ${r(rb + 1)}; ${o} = ${r(rb + 1)};` : ''
         emit(
-          `L${p}: { const M = ICM[${a(2)}]; let P; if (M !== null && ${classOf(o)} === ICC[${a(2)}] && (P = M.plan) !== null && gas >= P.fn.entryCost && ` +
-            `fiber.depth < MAX_DEPTH && b + ${rb} + P.fn.maxSlots <= s.length) {\n` +
-            (work ? `  if (P.field >= 0) { gas -= P.fn.entryCost; ${work} break L${p}; }\n` : '') +
-            `  const j = P.fn.jit; if (j !== null && depth < ${MAX_JS_DEPTH} && fiber.depth < fiber.frames.length) {\n` +
-            `    ${spill(rb, h)} frame.ip = ${next}; fiber.sp = b + ${h}; gas -= P.fn.entryCost; vm.gas = gas;\n` +
-            `    const d = fiber.depth, cf = fiber.frames[d]; cf.cl = P.closure; cf.ip = 0; cf.base = b + ${rb}; fiber.depth = d + 1;\n` +
-            `    const x = j(vm, fiber, cf, depth + 1); if (x !== ${JitExit.Frame} || fiber.depth !== d) { ${spill(0, rb)} return x; }\n` +
-            `    ${o} = s[b + ${rb}]; gas = vm.gas; break L${p}; } }`,
+          `{ const c = ${classOf(r(rb))}; ${spill(rb, h)} frame.ip = ${next}; vm.gas = gas;\n` +
+            `  const M = ICM[${site}]; let e = -1, P;\n` +
+            `  if (M !== null && c === ICC[${site}] && (P = M.plan) !== null && (e = PUSH(vm, fiber, P, b + ${rb}, ${argc}, depth)) === 1) {\n` +
+            `    const d = fiber.depth - 1; e = P.fn.jit(vm, fiber, fiber.frames[d], depth + 1); if (e === ${JitExit.Frame} && fiber.depth === d) e = ${JitExit.Returned}; }\n` +
+            `  if (e === -1) e = CALL(vm, fiber, frame, b + ${rb}, ${argc}, ${a(1)}, ${site}, ${next}, ${p}, depth, c);\n` +
+            `  if (e !== ${JitExit.Returned}) { ${spill(0, rb)} return e; } ${r(rb)} = s[b + ${rb}]; gas = vm.gas; }`,
         )
-        emit(call)
-        emit('}')
         break
       }
       case Op.SUPER:
@@ -463,7 +457,7 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     `"use strict";`,
     `const vm = env.vm, K = env.consts, VARS = env.vars, FNS = env.fns, SYMS = env.syms, OPSYMS = env.opSyms, SYMBOLS = env.symbols;`,
     `const C_NUM = env.classes.num, C_STRING = env.classes.string, C_BOOL = env.classes.bool, C_NULL = env.classes.nul, C_INT = env.classes.int, C_BOX = env.classes.box;`,
-    `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET } = env.rt;`,
+    `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET, PUSH } = env.rt;`,
     `const CLS = (v) => typeof v === 'number' ? C_NUM : typeof v === 'string' ? C_STRING : typeof v === 'boolean' ? C_BOOL : typeof v === 'bigint' ? C_INT : C_NULL;`,
     `const ICC = env.icCls, ICM = env.icM, MAX_DEPTH = vm.maxCallDepth;`,
     `return function ${jsName(lf)}(vm, fiber, frame, depth) {`,
@@ -557,6 +551,34 @@ function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, 
   return run(vm, fiber, frame, m, rb, argc, next, here, depth)
 }
 
+/** A call site's fast way in (see Op.CALL in jitSource): -1 when the general call must be
+ *  made (not an exit code: those are the callee's), 2 when a plain getter or setter was
+ *  done in place, 1 when the callee's frame was pushed and its compiled code is to be
+ *  called. Only takes what cannot fail. */
+function pushPlan(vm: VM, fiber: Fiber, plan: CallPlan, rb: number, argc: number, depth: number): number {
+  const f = plan.fn
+  const cost = f.entryCost
+  const d = fiber.depth
+  if (vm.gas < cost || d >= vm.maxCallDepth || d >= fiber.frames.length || rb + f.maxSlots > fiber.stack.length) return -1
+  const s = fiber.stack
+  if (plan.field >= 0) {
+    vm.gas -= cost
+    const fields = (s[rb] as Instance).fields
+    if (argc === 0) s[rb] = fields[plan.field]
+    else s[rb] = fields[plan.field] = s[rb + 1]
+    return 2
+  }
+  if (f.jit === null || depth >= MAX_JS_DEPTH) return -1
+  vm.gas -= cost
+  fiber.sp = rb + argc + 1
+  const cf = fiber.frames[d]
+  cf.cl = plan.closure
+  cf.ip = 0
+  cf.base = rb
+  fiber.depth = d + 1
+  return 1
+}
+
 /** SUPER: the method of the superclass of the class the running method was bound to. */
 function callSuper(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number, _: null): JitExit {
   const fn = frame.cl.fn
@@ -641,6 +663,7 @@ function run(vm: VM, fiber: Fiber, frame: Frame, m: Method, rb: number, argc: nu
 }
 
 const RUNTIME = {
+  PUSH: pushPlan,
   // Map subscripts skip the method call; the natives use the same two functions.
   MAP_GET: mapGet,
   MAP_SET: mapSet,

@@ -50,10 +50,7 @@ export interface JitEnv {
   readonly icCls: unknown[]
   readonly icM: unknown[]
   readonly fns: readonly unknown[]
-  /** Module method-name index -> VM symbol. */
-  readonly syms: Int32Array
   readonly opSyms: Int32Array
-  readonly symbols: readonly string[]
   readonly classes: {
     readonly num: unknown
     readonly string: unknown
@@ -62,15 +59,8 @@ export interface JitEnv {
     readonly int: unknown
     readonly box: unknown
   }
-  readonly rt: {
-    readonly Box: unknown
-    readonly Instance: unknown
-    readonly NList: unknown
-    readonly NRange: unknown
-    readonly abort: unknown
-    readonly malformed: unknown
-    readonly isValidKey: unknown
-  }
+  /** Value classes and the runtime helpers compiled code calls (RUNTIME below). */
+  readonly rt: typeof RUNTIME
 }
 
 /** A compiled function calls a compiled callee directly, as a JS call, while fewer than
@@ -455,11 +445,11 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
   for (let k = live; k < slots; k++) reload.push(`r${k} = s[b + ${k}];`)
   return [
     `"use strict";`,
-    `const vm = env.vm, K = env.consts, VARS = env.vars, FNS = env.fns, SYMS = env.syms, OPSYMS = env.opSyms, SYMBOLS = env.symbols;`,
+    `const vm = env.vm, K = env.consts, VARS = env.vars, FNS = env.fns, OPSYMS = env.opSyms;`,
     `const C_NUM = env.classes.num, C_STRING = env.classes.string, C_BOOL = env.classes.bool, C_NULL = env.classes.nul, C_INT = env.classes.int, C_BOX = env.classes.box;`,
     `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET, PUSH } = env.rt;`,
     `const CLS = (v) => typeof v === 'number' ? C_NUM : typeof v === 'string' ? C_STRING : typeof v === 'boolean' ? C_BOOL : typeof v === 'bigint' ? C_INT : C_NULL;`,
-    `const ICC = env.icCls, ICM = env.icM, MAX_DEPTH = vm.maxCallDepth;`,
+    `const ICC = env.icCls, ICM = env.icM;`,
     `return function ${jsName(lf)}(vm, fiber, frame, depth) {`,
     `const s = fiber.stack, b = frame.base, cl = frame.cl, ups = cl.ups, fb = cl.fieldBase;`,
     `let gas = vm.gas, pc = frame.ip;`,
@@ -690,9 +680,7 @@ export function compileJit(vm: VM, fn: RFunction): JitFunction | null {
     consts: fn.consts,
     vars: fn.vars,
     fns: fn.mod.fns,
-    syms: fn.mod.syms,
     opSyms: vm.opSyms,
-    symbols: vm.symbols,
     classes: {
       num: vm.numClass,
       string: vm.stringClass,

@@ -89,8 +89,9 @@ export class AstBuilder {
   // ---- Program and statements ----------------------------------------------------
 
   program(cst: CstNode): A.Program {
-    const defs = this.node(cst, 'definitions')
-    return { stmts: defs ? this.definitions(defs) : [], span: { start: 0, end: this.source.text.length } }
+    // More than one list when a stray '}' split the file (the parser reported it).
+    const stmts = this.nodes(cst, 'definitions').flatMap((d) => this.definitions(d))
+    return { stmts, span: { start: 0, end: this.source.text.length } }
   }
 
   private definitions(n: CstNode): A.Stmt[] {
@@ -258,7 +259,8 @@ export class AstBuilder {
     }
     if (name.length > MAX_NAME_LENGTH) this.error('E0054', nameSpan, [MAX_NAME_LENGTH])
     if (params.length > MAX_ARGS) this.error('E0050', params[MAX_ARGS].span, [MAX_ARGS])
-    if (!body && !foreign) this.syntax(this.span(sig), "Expect '{' to begin method body.")
+    // A member recovery cut short lacks its body because of an error already reported.
+    if (!body && !foreign && !n.recoveredNode) this.syntax(this.span(sig), "Expect '{' to begin method body.")
     return { isStatic, isForeign: foreign !== undefined, methodKind, name, nameSpan, params, body, attributes, span: this.span(n) }
   }
 

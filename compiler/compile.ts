@@ -5,11 +5,12 @@
 import type { IRecognitionException } from 'chevrotain'
 import { AstBuilder } from './ast-builder.js'
 import { UnitCompiler } from './codegen.js'
-import { diagnostic, diagnosticPosition, type Diagnostic, type DiagnosticCode } from './diagnostics.js'
+import { diagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics.js'
 import { tokenize } from './lexer.js'
 import { ModuleBuilder } from './module-builder.js'
 import { resolveImport } from './module-names.js'
 import { parseTokens } from './parser.js'
+import { Damage, onePerLine } from './damage.js'
 import { Source } from './source.js'
 import type * as A from './ast.js'
 import { BROKEN_UNIT, encodeModule, type Module } from '../vm/module.js'
@@ -52,24 +53,30 @@ export interface ParsedUnit {
   readonly program: A.Program
   /** Syntax and lexical diagnostics, at most one per line. */
   readonly diagnostics: Diagnostic[]
+  /** Where those left the tree unreliable: later passes' diagnostics there are dropped. */
+  readonly damage: Damage
 }
 
 /** Lexes, parses and builds the AST of one source; never throws on bad input. */
 export function parseSource(source: Source): ParsedUnit {
-  const diags: Diagnostic[] = []
+  const syntax: Diagnostic[] = []
   const text = source.text.charCodeAt(0) === 0xfeff ? ' ' + source.text.slice(1) : source.text
   const lexed = tokenize(text)
-  for (const p of lexed.problems) diags.push(diagnostic(p.code, source, { start: p.start, end: p.end }, p.args))
+  for (const p of lexed.problems) syntax.push(diagnostic(p.code, source, { start: p.start, end: p.end }, p.args))
   const parsed = parseTokens(lexed.tokens)
-  for (const e of parsed.errors) diags.push(syntaxDiagnostic(e, source))
-  let program = new AstBuilder(source, diags).program(parsed.cst)
+  for (const e of parsed.errors) syntax.push(syntaxDiagnostic(e, source))
+  const built: Diagnostic[] = []
+  let program = new AstBuilder(source, built).program(parsed.cst)
   const deep = deepestNode(program)
   if (deep) {
-    diags.push(diagnostic('E0020', source, { start: deep.span.start, end: deep.span.start + 1 }, ['Expression is nested too deeply.']))
+    syntax.push(diagnostic('E0020', source, { start: deep.span.start, end: deep.span.start + 1 }, ['Expression is nested too deeply.']))
     // The later passes recurse over the tree: give them none.
     program = { stmts: [], span: program.span }
   }
-  return { source, program, diagnostics: onePerLine(diags) }
+  const damage = new Damage(source, parsed.cst, parsed.errors, syntax)
+  const diagnostics = onePerLine([...syntax, ...built.filter((d) => !damage.covers(d))])
+  damage.addLines(diagnostics)
+  return { source, program, diagnostics, damage }
 }
 
 /**
@@ -117,19 +124,6 @@ const SYNTAX_CODES: readonly (readonly [string, DiagnosticCode])[] = [
   ['Expect end of string interpolation', 'E0028'],
 ]
 
-/** Keeps the first diagnostic of each line: one mistake, one message, no cascade. */
-function onePerLine(diags: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<number>()
-  const out: Diagnostic[] = []
-  for (const d of [...diags].sort((a, b) => a.span.start - b.span.start)) {
-    const line = diagnosticPosition(d).line
-    if (seen.has(line)) continue
-    seen.add(line)
-    out.push(d)
-  }
-  return out
-}
-
 export function compile(entry: CompileInput, host: CompileHost | null, opts: CompileOptions = {}): CompileResult {
   const builder = new ModuleBuilder(opts.maxConstants)
   const sources = new Map<string, Source>()
@@ -171,8 +165,7 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
     // Pass 1 analyses (errors, capture facts) against scratch tables; pass 2 emits.
     const semantic: Diagnostic[] = []
     const analysis = new UnitCompiler({ ...ctx, builder: new ModuleBuilder(opts.maxConstants) }, semantic, null).compile(parsed.program)
-    const syntaxLines = new Set(parsed.diagnostics.map((d) => diagnosticPosition(d).line))
-    const unitDiags = [...parsed.diagnostics, ...semantic.filter((d) => !syntaxLines.has(diagnosticPosition(d).line))]
+    const unitDiags = [...parsed.diagnostics, ...semantic.filter((d) => !parsed.damage.covers(d))]
     diagnostics.push(...unitDiags)
     if (unitDiags.length > 0) {
       // As in Wren, an imported module that does not compile fails where it is imported.

@@ -374,6 +374,12 @@ export const T = {
 
 export const ALL_TOKENS: TokenType[] = Object.values(T)
 
+/** The binary operators, which a method may also be named by. */
+export const INFIX_OPERATORS: TokenType[] = [
+  T.Plus, T.Minus, T.Star, T.Slash, T.Percent, T.Lt, T.Gt, T.LtEq, T.GtEq, T.EqEq, T.BangEq,
+  T.Amp, T.Pipe, T.Caret, T.LtLt, T.GtGt, T.DotDot, T.DotDotDot, T.Is,
+]
+
 let lexer: Lexer | null = null
 
 function getLexer(): Lexer {

@@ -1,102 +1,23 @@
 // Nest's grammar: one Chevrotain CstParser with no embedded actions, error recovery on
-// (so editors get partial trees), built once on first use. Semantics live elsewhere:
+// (compiler/parser-recovery.ts: every syntax error is reported, and editors get partial
+// trees), built once on first use. Semantics live elsewhere:
 // compiler/ast-builder.ts turns the CST into an AST. Newlines are tokens, as in Wren:
 // they end statements, and each rule says where they may also appear.
 //
 // Expression precedence, loosest first (Wren's): = ?: || && ==/!= is </>/<=/>= | ^ &
 // <</>> ../... +/- */%/% unary(- ! ~) call(. [] ()) primary.
 
-import { CstParser, EMPTY_ALT, type CstNode, type ParserMethod, type IToken, type TokenType, type IParserErrorMessageProvider, type IRecognitionException, type ILookaheadStrategy } from 'chevrotain'
+import { EMPTY_ALT, EOF, type CstNode, type IToken, type TokenType, type IRecognitionException, type ILookaheadStrategy } from 'chevrotain'
 import { PrecomputedLookahead } from './lookahead.js'
-import { ALL_TOKENS, T } from './lexer.js'
+import { INFIX_OPERATORS, T } from './lexer.js'
+import { messages } from './parse-messages.js'
+import { NO_MARK, NestingTooDeep, RecoveringParser, type LineMark } from './parser-recovery.js'
 
-const describe = (t: IToken): string => {
-  if (t.tokenType.name === 'EOF') return 'end of file'
-  if (t.tokenType === T.Newline) return 'newline'
-  const img = t.image.length > 20 ? t.image.slice(0, 20) + '...' : t.image
-  return `'${img.replace(/\n/g, '\\n')}'`
-}
+export { MAX_NESTING } from './parser-recovery.js'
 
-const TOKEN_TEXT: Record<string, string> = {
-  LParen: "'('",
-  RParen: "')'",
-  LBracket: "'['",
-  RBracket: "']'",
-  LCurly: "'{'",
-  RCurly: "'}'",
-  Colon: "':'",
-  Comma: "','",
-  Pipe: "'|'",
-  Eq: "'='",
-  Dot: "'.'",
-  Newline: 'newline',
-  Identifier: 'a name',
-  StringLiteral: 'a string',
-  In: "'in'",
-  Class: "'class'",
-}
-const tokenText = (t: TokenType) => TOKEN_TEXT[t.name] ?? `'${t.name.toLowerCase()}'`
-
-/** Wren-style messages ("Expect ')' after arguments.") where the rule tells us enough. */
-const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, ruleName }) {
-    if (expected === T.Newline) return `Expect newline, found ${describe(actual)}.`
-    if (expected === T.RCurly && ruleName === 'block') return `Expect '}' at end of block, found ${describe(actual)}.`
-    if (expected === T.RParen && ruleName === 'callArgs') return `Expect ')' after arguments, found ${describe(actual)}.`
-    if (expected === T.RBracket) return `Expect ']' ${ruleName === 'listLiteral' ? 'after list elements' : 'after arguments'}, found ${describe(actual)}.`
-    if (expected === T.LCurly && ruleName === 'member') return `Expect '{' to begin method body, found ${describe(actual)}.`
-    if (expected === T.LCurly && ruleName === 'classDef') return `Expect '{' after class declaration, found ${describe(actual)}.`
-    if (expected === T.Identifier) return `Expect a name, found ${describe(actual)}.`
-    if (expected === T.InterpEnd) return `Expect end of string interpolation, found ${describe(actual)}.`
-    return `Expect ${tokenText(expected)}, found ${describe(actual)}.`
-  },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `Expect end of file, found ${describe(firstRedundant)}.`
-  },
-  buildNoViableAltMessage({ actual, ruleName }) {
-    const found = describe((actual as unknown as IToken[])[0])
-    if (ruleName === 'primary' || ruleName === 'unary' || ruleName === 'expression') return `Expected expression, found ${found}.`
-    if (ruleName === 'signature' || ruleName === 'member') return `Expect method definition, found ${found}.`
-    if (ruleName === 'attributeValue') return `Expect a Bool, Num, String or Identifier literal for an attribute value, found ${found}.`
-    if (ruleName === 'separator' || ruleName === 'memberSeparator') return `Expect newline after ${ruleName === 'separator' ? 'statement' : 'definition in class'}, found ${found}.`
-    if (ruleName === 'block' || ruleName === 'fnBody') return `Expect expression or newline after '{', found ${found}.`
-    return `Unexpected ${found}.`
-  },
-  buildEarlyExitMessage({ actual, ruleName }) {
-    return `Unexpected ${describe((actual as unknown as IToken[])[0])} in ${ruleName}.`
-  },
-}
-
-/**
- * How deep grammar rules may nest while parsing. The parser recurses once per rule, so an
- * unbounded depth would end in a JS stack overflow at a depth that depends on the engine
- * and the caller; a fixed limit makes the same source compile, or fail, everywhere. Far
- * above what programs write: it allows about 40 nested parentheses or list literals (15
- * rules each), 150 nested blocks, 300 `else if`s in a chain, 600 prefix operators.
- */
-export const MAX_NESTING = 600
-
-/**
- * How deep error recovery may happen. To recover inside a rule, Chevrotain walks the grammar
- * along the whole rule stack, which takes about as much JS stack again as the parse itself;
- * below this depth an error unwinds to a shallower rule and recovers there.
- */
-const MAX_RECOVERY_DEPTH = 150
-
-/** Thrown out of the rules when MAX_NESTING is passed; parseTokens turns it into an error. */
-class NestingTooDeep {
-  constructor(readonly token: IToken) {}
-}
-
-const INFIX_OPERATORS = [
-  T.Plus, T.Minus, T.Star, T.Slash, T.Percent, T.Lt, T.Gt, T.LtEq, T.GtEq, T.EqEq, T.BangEq,
-  T.Amp, T.Pipe, T.Caret, T.LtLt, T.GtGt, T.DotDot, T.DotDotDot, T.Is,
-]
-
-export class NestParser extends CstParser {
+export class NestParser extends RecoveringParser {
   constructor(lookahead: ILookaheadStrategy = new PrecomputedLookahead({ maxLookahead: 3 })) {
-    super(ALL_TOKENS, {
-      recoveryEnabled: true,
+    super({
       maxLookahead: 3,
       nodeLocationTracking: 'full',
       errorMessageProvider: messages,
@@ -106,52 +27,49 @@ export class NestParser extends CstParser {
     this.performSelfAnalysis()
   }
 
-  /** How many rules are active: every rule counts itself in and out (see MAX_NESTING). */
-  depth = 0
-
-  protected override RULE<F extends () => void>(name: string, implementation: F): ParserMethod<Parameters<F>, CstNode> {
-    // Chevrotain reads `recoveryEnabled` (set from the config) whenever it could recover.
-    const self = this as unknown as { recoveryEnabled: boolean }
-    const counted = (() => {
-      if (++this.depth > MAX_NESTING) {
-        this.depth--
-        throw new NestingTooDeep(this.LA(1))
-      }
-      const recovery = self.recoveryEnabled
-      if (this.depth > MAX_RECOVERY_DEPTH) self.recoveryEnabled = false
-      try {
-        implementation()
-      } finally {
-        this.depth--
-        self.recoveryEnabled = recovery
-      }
-    }) as F
-    return super.RULE(name, counted)
-  }
-
   // ---- Statements ------------------------------------------------------------------
 
+  /** Definitions; a '}' that closes no block is reported and the definitions after it
+   *  parsed as if it were not there. */
   program = this.RULE('program', () => {
     this.SUBRULE(this.definitions)
+    this.MANY(() => {
+      this.CONSUME(T.RCurly, { LABEL: 'stray' })
+      this.ACTION(() => {
+        this.newDefinition()
+        this.report(this.LA(0), "Expected expression, found '}'.")
+      })
+      this.SUBRULE2(this.definitions)
+    })
+    this.ACTION(() => this.newDefinition())
+    this.CONSUME(EOF)
   })
 
-  /** Definitions separated by newlines, up to a '}' or the end of the file. */
+  /**
+   * Definitions, one a line, up to a '}' or the end of the file. Written so that the
+   * grammar itself says a newline ends a definition: Chevrotain's recovery inserts, deletes
+   * and resynchronizes on what may follow a token, and a grammar in which a definition
+   * could follow another on the same line would let an error swallow the lines after it.
+   * What is left on a line after a definition (or on a line that starts no definition) is
+   * reported and skipped here, not by a rule, so the next line parses as if it were fine.
+   */
   definitions = this.RULE('definitions', () => {
+    let mark: LineMark = NO_MARK
     this.MANY(() => this.CONSUME(T.Newline))
+    this.ACTION(() => (mark = this.markLine("Expect '}' at end of block")))
+    this.OPTION(() => this.SUBRULE(this.definition, { LABEL: 'defs' }))
+    this.ACTION(() => this.skipUnopenedBlock(mark, false))
+    this.ACTION(() => this.endLine(mark, 'Expected expression', 'Expect newline after statement'))
     this.MANY2({
-      GATE: () => this.LA(1).tokenType !== T.RCurly && this.LA(1).tokenType.name !== 'EOF',
+      GATE: () => !this.blockCut,
       DEF: () => {
-        this.SUBRULE(this.definition, { LABEL: 'defs' })
-        this.SUBRULE(this.separator)
+        this.AT_LEAST_ONE(() => this.CONSUME2(T.Newline))
+        this.ACTION(() => (mark = this.markLine("Expect '}' at end of block")))
+        this.OPTION2(() => this.SUBRULE2(this.definition, { LABEL: 'defs' }))
+        this.ACTION(() => this.skipUnopenedBlock(mark, false))
+        this.ACTION(() => this.endLine(mark, 'Expected expression', 'Expect newline after statement'))
       },
     })
-  })
-
-  separator = this.RULE('separator', () => {
-    this.OR([
-      { ALT: () => this.AT_LEAST_ONE(() => this.CONSUME(T.Newline)) },
-      { GATE: () => this.LA(1).tokenType === T.RCurly || this.LA(1).tokenType.name === 'EOF', ALT: EMPTY_ALT() },
-    ])
   })
 
   definition = this.RULE('definition', () => {
@@ -226,22 +144,25 @@ export class NestParser extends CstParser {
       this.SUBRULE(this.superclass)
     })
     this.CONSUME(T.LCurly)
+    this.ACTION(() => this.openBody())
+    // Members one a line, as definitions are (see there).
+    let mark: LineMark = NO_MARK
     this.MANY(() => this.CONSUME(T.Newline))
+    this.ACTION(() => (mark = this.markLine("Expect '}' at end of class body", true)))
+    this.OPTION3(() => this.SUBRULE(this.member, { LABEL: 'members' }))
+    this.ACTION(() => this.skipUnopenedBlock(mark, true))
+    this.ACTION(() => this.endLine(mark, 'Expect method definition', 'Expect newline after definition in class'))
     this.MANY2({
-      GATE: () => this.LA(1).tokenType !== T.RCurly && this.LA(1).tokenType.name !== 'EOF',
+      GATE: () => !this.blockCut,
       DEF: () => {
-        this.SUBRULE(this.member, { LABEL: 'members' })
-        this.SUBRULE(this.memberSeparator)
+        this.AT_LEAST_ONE(() => this.CONSUME2(T.Newline))
+        this.ACTION(() => (mark = this.markLine("Expect '}' at end of class body", true)))
+        this.OPTION4(() => this.SUBRULE2(this.member, { LABEL: 'members' }))
+        this.ACTION(() => this.skipUnopenedBlock(mark, true))
+        this.ACTION(() => this.endLine(mark, 'Expect method definition', 'Expect newline after definition in class'))
       },
     })
     this.CONSUME(T.RCurly)
-  })
-
-  memberSeparator = this.RULE('memberSeparator', () => {
-    this.OR([
-      { ALT: () => this.AT_LEAST_ONE(() => this.CONSUME(T.Newline)) },
-      { GATE: () => this.LA(1).tokenType === T.RCurly, ALT: EMPTY_ALT() },
-    ])
   })
 
   /** A superclass is a name, a dotted name or a parenthesized expression: a block
@@ -438,6 +359,7 @@ export class NestParser extends CstParser {
   /** `{}`, `{ expression }` on one line, or statements on their own lines. */
   block = this.RULE('block', () => {
     this.CONSUME(T.LCurly)
+    this.ACTION(() => this.openBody())
     this.OR([
       { ALT: () => this.CONSUME(T.RCurly) },
       {
@@ -578,7 +500,10 @@ export class NestParser extends CstParser {
       })
       this.CONSUME(T.RParen)
     })
-    this.OPTION3(() => this.SUBRULE(this.fnLiteral, { LABEL: 'block' }))
+    this.OPTION3({
+      GATE: () => this.LA(1).tokenType !== T.LCurly || this.blockArgumentFits(),
+      DEF: () => this.SUBRULE(this.fnLiteral, { LABEL: 'block' }),
+    })
   })
 
   arguments = this.RULE('arguments', () => {
@@ -594,6 +519,7 @@ export class NestParser extends CstParser {
 
   fnLiteral = this.RULE('fnLiteral', () => {
     this.CONSUME(T.LCurly)
+    this.ACTION(() => this.openBody())
     this.OPTION(() => {
       this.CONSUME(T.Pipe)
       this.SUBRULE(this.params)
@@ -739,8 +665,7 @@ export interface ParseResult {
 
 export function parseTokens(tokens: IToken[]): ParseResult {
   const p = getParser()
-  p.input = tokens
-  p.depth = 0
+  p.begin(tokens)
   try {
     const cst = p.program()
     return { cst, errors: p.errors.slice() }
@@ -754,8 +679,7 @@ export function parseTokens(tokens: IToken[]): ParseResult {
       resyncedTokens: [],
       context: { ruleStack: [], ruleOccurrenceStack: [] },
     } as IRecognitionException
-    p.input = []
-    p.depth = 0
+    p.begin([])
     return { cst: p.program(), errors: [error] }
   }
 }

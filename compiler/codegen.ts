@@ -60,6 +60,8 @@ class Fn {
   readonly lines: number[] = []
   readonly cols: number[] = []
   count = 0
+  /** Whether E0061 was reported for this function: once is enough. */
+  tooLong = false
   readonly locals: Local[] = []
   readonly captures: Upvalue[] = []
   loop: Loop | null = null
@@ -90,7 +92,8 @@ export interface UnitContext {
   readonly source: Source
   readonly unitIndex: number
   readonly unitName: string
-  /** Registers an imported module (by name relative to this unit) and returns its unit index. */
+  /** Registers an imported module (by name relative to this unit) and returns its unit
+   *  index, or -1 when the module already holds the maximum number of units. */
   readonly importUnit: (name: string) => number
   /** True when compiling the core prelude: only Object and Class exist beforehand. */
   readonly isCore: boolean
@@ -130,8 +133,9 @@ export class UnitCompiler {
   private readonly vars: ModuleVar[] = []
   private readonly varIndex = new Map<string, number>()
   private readonly allLocals: Local[] = []
-  /** Whether E0057 was reported: every literal after the first that does not fit would repeat it. */
-  private constantsFull = false
+  /** Module limits reported (E0057 to E0060, E0062): every construct after the first that
+   *  does not fit would repeat the diagnostic. */
+  private readonly limitsReported = new Set<DiagnosticCode>()
   private pos: Span = { start: 0, end: 0 }
   private posLine = 1
   private posCol = 1
@@ -148,6 +152,7 @@ export class UnitCompiler {
   compile(program: A.Program): { main: number; vars: string[]; facts: CaptureFacts } {
     const core = this.ctx.isCore ? ['Object', 'Class'] : CORE_NAMES
     for (const n of core) this.defineModuleVar(n)
+    this.startFunction({ start: program.span.start, end: program.span.start })
     this.fn = new Fn(null, FnKind.Script, null, -1, '(script)')
     this.pos = program.span
     for (const s of program.stmts) this.statement(s)
@@ -176,6 +181,17 @@ export class UnitCompiler {
     this.pos = span
   }
 
+  /**
+   * A module limit passed, reported once per unit. Both passes report it (unlike `error`):
+   * the analysis pass counts this unit alone against scratch tables, and only the emitting
+   * pass's tables also hold the units compiled before it.
+   */
+  private limit(code: DiagnosticCode, span: Span, max: number): void {
+    if (this.limitsReported.has(code)) return
+    this.limitsReported.add(code)
+    this.diags.push(diagnostic(code, this.ctx.source, span, [max]))
+  }
+
   private emit(op: Op, ...operands: number[]): number {
     const f = this.fn
     const at = f.code.length
@@ -189,6 +205,12 @@ export class UnitCompiler {
     f.lines.push(this.posLine)
     f.cols.push(this.posCol)
     f.count++
+    if (f.code.length > this.ctx.builder.maxCodeWords && !f.tooLong) {
+      f.tooLong = true
+      // Not `limit`: each function that is too long gets its own diagnostic, in both passes
+      // (the emitting pass's code can be longer: it boxes captured variables).
+      this.diags.push(diagnostic('E0061', this.ctx.source, this.pos, [this.ctx.builder.maxCodeWords], { help: 'split it into smaller functions or methods' }))
+    }
     return at
   }
 
@@ -204,10 +226,7 @@ export class UnitCompiler {
   private constant(c: Constant): number {
     const i = this.ctx.builder.constant(c)
     if (i >= 0) return i
-    // Both passes report it: the analysis pass counts this unit's constants alone, and only
-    // the emitting pass's table also holds the units compiled before it.
-    if (!this.constantsFull) this.diags.push(diagnostic('E0057', this.ctx.source, this.pos))
-    this.constantsFull = true
+    this.limit('E0057', this.pos, this.ctx.builder.maxConstants)
     return 0
   }
 
@@ -216,7 +235,16 @@ export class UnitCompiler {
     // length there as it does in definitions. Callers point `at` the name first.
     const name = /^(?:init )?([^(=[]*)/.exec(sig)![1]
     if (name.length > MAX_NAME_LENGTH) this.error('E0054', this.pos, [MAX_NAME_LENGTH])
-    return this.ctx.builder.symbol(sig)
+    const i = this.ctx.builder.symbol(sig)
+    if (i >= 0) return i
+    this.limit('E0058', this.pos, this.ctx.builder.maxSymbols)
+    return 0
+  }
+
+  /** Counts a function as it starts, before the functions nested in it; `span` is where a
+   *  diagnostic points if it does not fit. */
+  private startFunction(span: Span): void {
+    if (!this.ctx.builder.startFunction()) this.limit('E0059', span, this.ctx.builder.maxFunctions)
   }
 
   private finishFunction(f: Fn, arity: number): number {
@@ -561,7 +589,11 @@ export class UnitCompiler {
 
   private importStatement(s: A.Import): void {
     this.at(s.pathSpan)
-    const unit = this.ctx.importUnit(s.path)
+    let unit = this.ctx.importUnit(s.path)
+    if (unit < 0) {
+      this.limit('E0062', s.pathSpan, this.ctx.builder.maxUnits)
+      unit = 0
+    }
     this.emit(Op.IMPORT_MODULE, unit)
     this.emit(Op.POP)
     for (const n of s.names) {
@@ -578,10 +610,11 @@ export class UnitCompiler {
   private classDeclaration(s: A.ClassDecl): void {
     const b = this.ctx.builder
     const classIndex = b.addClass(s.name)
+    if (classIndex < 0) this.limit('E0060', s.nameSpan, b.maxClasses)
     if (s.superclass) this.expression(s.superclass)
     else this.emit(Op.LOAD_MODULE_VAR, this.coreVar('Object'))
     this.at(s.nameSpan)
-    this.emit(Op.CLASS, classIndex)
+    this.emit(Op.CLASS, Math.max(classIndex, 0))
     const classVar = this.declareVariable(s.name, s.nameSpan, `${s.nameSpan.start}:${s.name}`)
     this.defineVariable(classVar)
 
@@ -618,7 +651,7 @@ export class UnitCompiler {
       this.load(classVar)
       this.emit(Op.END_CLASS)
     }
-    b.setFields(classIndex, Math.min(info.fields.size, MAX_FIELDS))
+    if (classIndex >= 0) b.setFields(classIndex, Math.min(info.fields.size, MAX_FIELDS))
     this.popScope()
   }
 
@@ -685,6 +718,7 @@ export class UnitCompiler {
     const display = isCtor ? signature(m.name, m.params.length) : sig
     const ctx: MethodCtx = { cls: info, isStatic: m.isStatic, isInitializer: isCtor, name: m.name }
     const outer = this.fn
+    this.startFunction(m.nameSpan)
     const f = new Fn(outer, FnKind.Method, ctx, 0, `${m.isStatic ? 'static ' : ''}${info.name}.${display}`)
     this.fn = f
     for (const p of m.params) this.declareLocal(p.name, p.span, `${p.span.start}:${p.name}`)
@@ -850,6 +884,7 @@ export class UnitCompiler {
 
   private function(e: A.FnExpr, context: string): void {
     const outer = this.fn
+    this.startFunction(e.span)
     const f = new Fn(outer, FnKind.Fn, null, 0, `${context} block`)
     this.fn = f
     for (const p of e.params) this.declareLocal(p.name, p.span, `${p.span.start}:${p.name}`)

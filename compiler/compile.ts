@@ -7,7 +7,7 @@ import { AstBuilder } from './ast-builder.js'
 import { UnitCompiler } from './codegen.js'
 import { diagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics.js'
 import { tokenize } from './lexer.js'
-import { ModuleBuilder } from './module-builder.js'
+import { ModuleBuilder, type ModuleLimits } from './module-builder.js'
 import { resolveImport } from './module-names.js'
 import { parseTokens } from './parser.js'
 import { Damage, onePerLine } from './damage.js'
@@ -29,9 +29,9 @@ export interface CompileInput {
 }
 
 export interface CompileResult {
-  /** Null when the entry module has errors or the module passes a limit of its own (its
-   *  constants). Errors in imported modules leave a module whose import of them aborts at
-   *  run time (Wren's behaviour); they are still listed. */
+  /** Null when the entry module has errors or the module passes a limit of its own (one of
+   *  MODULE_LIMIT_CODES, in whichever unit). Other errors in imported modules leave a module
+   *  whose import of them aborts at run time (Wren's behaviour); they are still listed. */
   readonly module: Module | null
   readonly bytes: Uint8Array | null
   readonly diagnostics: readonly Diagnostic[]
@@ -39,7 +39,7 @@ export interface CompileResult {
   readonly sources: ReadonlyMap<string, Source>
 }
 
-export interface CompileOptions {
+export interface CompileOptions extends ModuleLimits {
   /** Compiling the core prelude itself (vm/core/core.nest). */
   readonly core?: boolean
   /** Constants the module may hold, if fewer than MAX_CONSTANTS (the loader's limit): a
@@ -47,6 +47,11 @@ export interface CompileOptions {
    *  million literals. */
   readonly maxConstants?: number
 }
+
+/** The module's own limits (vm/limits.ts). Passing one in any unit means no module: the
+ *  program needs more than a module holds, even where an import that does not compile for
+ *  another reason would be left out (and fail where it is imported). */
+const MODULE_LIMIT_CODES: ReadonlySet<DiagnosticCode> = new Set(['E0057', 'E0058', 'E0059', 'E0060', 'E0061', 'E0062'])
 
 export interface ParsedUnit {
   readonly source: Source
@@ -125,17 +130,18 @@ const SYNTAX_CODES: readonly (readonly [string, DiagnosticCode])[] = [
 ]
 
 export function compile(entry: CompileInput, host: CompileHost | null, opts: CompileOptions = {}): CompileResult {
-  const builder = new ModuleBuilder(opts.maxConstants)
+  const builder = new ModuleBuilder(opts.maxConstants, opts)
   const sources = new Map<string, Source>()
   const diagnostics: Diagnostic[] = []
   const unitIndex = new Map<string, number>()
   const queue: string[] = []
 
+  /** The unit's index, or -1 when the module holds the maximum number of units. */
   const registerUnit = (name: string): number => {
     let i = unitIndex.get(name)
     if (i === undefined) {
-      i = builder.units.length
-      builder.units.push({ name, main: -1, vars: [] })
+      i = builder.addUnit(name)
+      if (i < 0) return i
       unitIndex.set(name, i)
       queue.push(name)
     }
@@ -164,17 +170,17 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
     }
     // Pass 1 analyses (errors, capture facts) against scratch tables; pass 2 emits.
     const semantic: Diagnostic[] = []
-    const analysis = new UnitCompiler({ ...ctx, builder: new ModuleBuilder(opts.maxConstants) }, semantic, null).compile(parsed.program)
+    const analysis = new UnitCompiler({ ...ctx, builder: new ModuleBuilder(opts.maxConstants, opts) }, semantic, null).compile(parsed.program)
     const unitDiags = [...parsed.diagnostics, ...semantic.filter((d) => !parsed.damage.covers(d))]
     diagnostics.push(...unitDiags)
     if (unitDiags.length > 0) {
       // As in Wren, an imported module that does not compile fails where it is imported.
       builder.units[index].main = BROKEN_UNIT
-      if (q === 0) failed = true
+      if (q === 0 || unitDiags.some((d) => MODULE_LIMIT_CODES.has(d.code))) failed = true
       continue
     }
     if (failed) continue
-    // Only what depends on the units before this one can fail here: the module's constants.
+    // Only what depends on the units before this one can fail here: the module's limits.
     const emitted: Diagnostic[] = []
     const unit = new UnitCompiler(ctx, emitted, analysis.facts).compile(parsed.program)
     if (emitted.length > 0) {

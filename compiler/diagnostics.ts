@@ -59,6 +59,11 @@ export const DIAGNOSTICS = {
   E0055: 'Too many module variables defined.',
   E0056: 'A function may only capture {0} variables.',
   E0057: 'Too many constants in one module.',
+  E0058: 'Too many method names: a program and the modules it imports may use at most {0}.',
+  E0059: 'Too many functions: a program and the modules it imports may define at most {0}, counting methods and closures.',
+  E0060: 'Too many classes: a program and the modules it imports may declare at most {0}.',
+  E0061: "Too much code in one function: at most {0} code words (a module's top-level code counts as one function).",
+  E0062: 'Too many modules: one program is at most {0} modules, itself and its imports included.',
 } as const
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS

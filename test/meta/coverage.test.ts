@@ -30,6 +30,26 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'a case would need over 2^20 distinct literals (megabytes of source; compiling them runs out of memory): the test lowers the limit with the maxConstants option',
     coveredBy: 'test/compiler/constants.test.ts',
   },
+  E0058: {
+    why: 'a case would need over 2^16 distinct method names: the test reaches the real limit with long call chains, and lowers it with the maxSymbols option to check positions and imports',
+    coveredBy: 'test/compiler/module-limits.test.ts',
+  },
+  E0059: {
+    why: 'a case would need over 2^16 functions: the test reaches the real limit with long chains of block arguments, and lowers it with the maxFunctions option',
+    coveredBy: 'test/compiler/module-limits.test.ts',
+  },
+  E0060: {
+    why: 'a case would need over 2^16 class declarations (a megabyte of source): the test reaches the real limit across an import, and lowers it with the maxClasses option',
+    coveredBy: 'test/compiler/module-limits.test.ts',
+  },
+  E0061: {
+    why: 'a case would need a function of over 2^20 code words (hundreds of kilobytes of source): the test builds one, and lowers the limit with the maxCodeWords option',
+    coveredBy: 'test/compiler/module-limits.test.ts',
+  },
+  E0062: {
+    why: 'a case is one file and the limit needs over 4096 modules: the test supplies them from a host, and lowers the limit with the maxUnits option',
+    coveredBy: 'test/compiler/module-limits.test.ts',
+  },
   R0205: {
     why: 'a refusal comes from the host, not the program: the language cases run on a host that accepts everything',
     coveredBy: 'test/vm/host.test.ts',

@@ -11,7 +11,7 @@ import type * as A from './ast.js'
 import { diagnostic, suggest, type Diagnostic, type DiagnosticCode } from './diagnostics.js'
 import type { ModuleBuilder } from './module-builder.js'
 import type { Source, Span } from './source.js'
-import { Op } from '../vm/opcodes.js'
+import { Op, OPCODES, popCount } from '../vm/opcodes.js'
 import { FnKind, type Capture, type Constant } from '../vm/module.js'
 import { MAX_FIELDS, MAX_LOCALS, MAX_MODULE_VARS, MAX_NAME_LENGTH, MAX_UPVALUES } from '../vm/limits.js'
 import { CORE_NAMES } from '../vm/core/names.js'
@@ -62,6 +62,12 @@ class Fn {
   count = 0
   /** Whether E0061 was reported for this function: once is enough. */
   tooLong = false
+  /** Stack height after the code emitted so far, as the verifier computes it; code after a
+   *  jump or break that only a jump reaches gets the height that jump brings. */
+  height = 1
+  /** Whether E0063 or E0064 was reported for this function: the first overflow names the
+   *  construct to change, and an over-long literal also overflows the stack. */
+  tooHigh = false
   readonly locals: Local[] = []
   readonly captures: Upvalue[] = []
   loop: Loop | null = null
@@ -205,6 +211,13 @@ export class UnitCompiler {
     f.lines.push(this.posLine)
     f.cols.push(this.posCol)
     f.count++
+    f.height += OPCODES[op].push - popCount(OPCODES[op], operands)
+    // AND and OR keep the tested value only where they jump; the code after them drops it.
+    if (op === Op.AND || op === Op.OR) f.height--
+    if (f.height > this.ctx.builder.maxFrameSlots && !f.tooHigh) {
+      f.tooHigh = true
+      this.error('E0063', this.pos, [this.ctx.builder.maxFrameSlots], { help: 'build large lists and maps with add() or [key]= in a loop, or split the function' })
+    }
     if (f.code.length > this.ctx.builder.maxCodeWords && !f.tooLong) {
       f.tooLong = true
       // Not `limit`: each function that is too long gets its own diagnostic, in both passes
@@ -221,6 +234,19 @@ export class UnitCompiler {
 
   private patch(operandAt: number): void {
     this.fn.code[operandAt] = this.fn.count
+  }
+
+  /** Reports a literal of more elements than LIST or MAP takes (E0064); `past` is where the
+   *  first element past the limit starts. Both passes see the same literals: only the
+   *  analysis pass reports. */
+  private literalSize(what: 'list' | 'map' | 'string', count: number, past: (max: number) => Span): void {
+    const max = this.ctx.builder.maxLiteralElements
+    // An interpolated string is one list of its parts: n interpolations take 2n + 1.
+    const most = what === 'string' ? Math.floor((max - 1) / 2) : max
+    if (count <= most || this.fn.tooHigh) return
+    this.fn.tooHigh = true
+    const unit = what === 'list' ? 'elements' : what === 'map' ? 'entries' : 'interpolations'
+    this.error('E0064', past(most), [what, most, unit], { help: what === 'string' ? 'join the parts in a loop' : 'build it with add() or [key]= in a loop' })
   }
 
   private constant(c: Constant): number {
@@ -514,9 +540,12 @@ export class UnitCompiler {
           this.error(s.kind === 'break' ? 'E0039' : 'E0040', s.span)
           return
         }
+        const height = this.fn.height
         this.discardLocals(loop.scopeDepth + 1)
         if (s.kind === 'break') loop.breaks.push(this.emitJump(Op.JUMP))
         else this.emit(Op.JUMP, loop.start)
+        // The locals stay declared for the code after it, which the scope's end pops.
+        this.fn.height = height
         return
       }
       case 'return': {
@@ -639,6 +668,7 @@ export class UnitCompiler {
       if (classAttrs.length > 0) this.attributeMap(classAttrs)
       else this.emit(Op.NULL)
       if (methodAttrs.length > 0) {
+        this.literalSize('map', methodAttrs.length, () => s.nameSpan)
         for (const m of methodAttrs) {
           this.emit(Op.CONST, this.constant(m.key))
           this.attributeMap(m.attrs)
@@ -665,11 +695,14 @@ export class UnitCompiler {
       if (!values) g.set(a.key, (values = []))
       values.push(a.value)
     }
+    this.literalSize('map', groups.size, () => this.pos)
     for (const [group, entries] of groups) {
+      this.literalSize('map', entries.size, () => this.pos)
       if (group === null) this.emit(Op.NULL)
       else this.emit(Op.CONST, this.constant(group))
       for (const [key, values] of entries) {
         this.emit(Op.CONST, this.constant(key))
+        this.literalSize('list', values.length, () => this.pos)
         for (const v of values) {
           if (v === null) this.emit(Op.NULL)
           else if (v === true) this.emit(Op.TRUE)
@@ -722,6 +755,7 @@ export class UnitCompiler {
     const f = new Fn(outer, FnKind.Method, ctx, 0, `${m.isStatic ? 'static ' : ''}${info.name}.${display}`)
     this.fn = f
     for (const p of m.params) this.declareLocal(p.name, p.span, `${p.span.start}:${p.name}`)
+    f.height = f.locals.length
     for (const l of f.locals) if (l.boxed) this.emit(Op.BOX_LOCAL, l.slot)
     this.body(m.body, isCtor)
     const index = this.finishFunction(f, m.params.length)
@@ -783,6 +817,7 @@ export class UnitCompiler {
         return
       case 'interp': {
         // "a %(b) c" is ["a ", b, " c"].join(), as in Wren.
+        this.literalSize('string', e.exprs.length, (most) => e.exprs[most].span)
         for (let i = 0; i < e.exprs.length; i++) {
           this.at(e.span)
           this.emit(Op.CONST, this.constant(e.strings[i]))
@@ -853,19 +888,23 @@ export class UnitCompiler {
       case 'cond': {
         this.expression(e.condition)
         const otherwise = this.emitJump(Op.JUMP_IF_FALSE)
+        const height = this.fn.height
         this.expression(e.then)
         const end = this.emitJump(Op.JUMP)
+        this.fn.height = height
         this.patch(otherwise)
         this.expression(e.else)
         this.patch(end)
         return
       }
       case 'list':
+        this.literalSize('list', e.items.length, (most) => e.items[most].span)
         for (const i of e.items) this.expression(i)
         this.at(e.span)
         this.emit(Op.LIST, e.items.length)
         return
       case 'map':
+        this.literalSize('map', e.entries.length, (most) => e.entries[most].key.span)
         for (const en of e.entries) {
           this.expression(en.key)
           this.expression(en.value)
@@ -888,6 +927,7 @@ export class UnitCompiler {
     const f = new Fn(outer, FnKind.Fn, null, 0, `${context} block`)
     this.fn = f
     for (const p of e.params) this.declareLocal(p.name, p.span, `${p.span.start}:${p.name}`)
+    f.height = f.locals.length
     for (const l of f.locals) if (l.boxed) this.emit(Op.BOX_LOCAL, l.slot)
     this.body(e.body, false)
     const index = this.finishFunction(f, e.params.length)

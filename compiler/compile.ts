@@ -14,6 +14,7 @@ import { Damage, onePerLine } from './damage.js'
 import { Source } from './source.js'
 import type * as A from './ast.js'
 import { BROKEN_UNIT, encodeModule, type Module } from '../vm/module.js'
+import { MAX_SOURCE_BYTES } from '../vm/limits.js'
 
 export interface CompileHost {
   /** The source of a module by name (see compiler/module-names.ts), or null if none. */
@@ -46,12 +47,15 @@ export interface CompileOptions extends ModuleLimits {
    *  host that wants smaller modules, or a test that reaches the limit without a
    *  million literals. */
   readonly maxConstants?: number
+  /** Bytes of one source file, if fewer than MAX_SOURCE_BYTES. */
+  readonly maxSourceBytes?: number
 }
 
-/** The module's own limits (vm/limits.ts). Passing one in any unit means no module: the
- *  program needs more than a module holds, even where an import that does not compile for
- *  another reason would be left out (and fail where it is imported). */
-const MODULE_LIMIT_CODES: ReadonlySet<DiagnosticCode> = new Set(['E0057', 'E0058', 'E0059', 'E0060', 'E0061', 'E0062'])
+/** The module's own limits (vm/limits.ts, and the verifier's stack limits) and the size of
+ *  a source. Passing one in any unit means no module: the program needs more than a module
+ *  holds, even where an import that does not compile for another reason would be left out
+ *  (and fail where it is imported). */
+const MODULE_LIMIT_CODES: ReadonlySet<DiagnosticCode> = new Set(['E0057', 'E0058', 'E0059', 'E0060', 'E0061', 'E0062', 'E0063', 'E0064', 'E0065', 'E0066'])
 
 export interface ParsedUnit {
   readonly source: Source
@@ -62,8 +66,16 @@ export interface ParsedUnit {
   readonly damage: Damage
 }
 
-/** Lexes, parses and builds the AST of one source; never throws on bad input. */
-export function parseSource(source: Source): ParsedUnit {
+/** Lexes, parses and builds the AST of one source; never throws on bad input. A source
+ *  above `maxBytes` (at most MAX_SOURCE_BYTES) is not lexed: it gets one diagnostic. */
+export function parseSource(source: Source, maxBytes = MAX_SOURCE_BYTES): ParsedUnit {
+  const limit = Math.min(maxBytes, MAX_SOURCE_BYTES)
+  const bytes = utf8Length(source.text)
+  if (bytes > limit) {
+    const program: A.Program = { stmts: [], span: { start: 0, end: 0 } }
+    const diagnostics = [diagnostic('E0066', source, { start: 0, end: 0 }, [bytes, limit], { help: 'split it into modules that import each other' })]
+    return { source, program, diagnostics, damage: new Damage(source, { name: 'program', children: {} }, [], diagnostics) }
+  }
   const syntax: Diagnostic[] = []
   const text = source.text.charCodeAt(0) === 0xfeff ? ' ' + source.text.slice(1) : source.text
   const lexed = tokenize(text)
@@ -82,6 +94,17 @@ export function parseSource(source: Source): ParsedUnit {
   const diagnostics = onePerLine([...syntax, ...built.filter((d) => !damage.covers(d))])
   damage.addLines(diagnostics)
   return { source, program, diagnostics, damage }
+}
+
+/** Bytes of `text` in UTF-8, what its file holds; counted without encoding it. */
+function utf8Length(text: string): number {
+  let n = text.length
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    // Two bytes up to U+07FF, three up to U+FFFF; a surrogate pair's two units make four.
+    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1
+  }
+  return n
 }
 
 /**
@@ -159,7 +182,7 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
     if (!found) continue
     const source = new Source(found.path, found.text)
     sources.set(name, source)
-    const parsed = parseSource(source)
+    const parsed = parseSource(source, opts.maxSourceBytes)
     const ctx = {
       builder,
       source,
@@ -194,5 +217,12 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
 
   if (failed) return { module: null, bytes: null, diagnostics, sources }
   const module = builder.build()
-  return { module, bytes: encodeModule(module), diagnostics, sources }
+  const bytes = encodeModule(module)
+  if (bytes.length > builder.maxModuleBytes) {
+    // A sum over every unit: no one construct passes it, so it points at the program's start.
+    const help = 'move large string or Bytes literals out of the program, or split it into programs'
+    diagnostics.push(diagnostic('E0065', sources.get(entry.name)!, { start: 0, end: 0 }, [bytes.length, builder.maxModuleBytes], { help }))
+    return { module: null, bytes: null, diagnostics, sources }
+  }
+  return { module, bytes, diagnostics, sources }
 }

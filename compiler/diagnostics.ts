@@ -64,6 +64,10 @@ export const DIAGNOSTICS = {
   E0060: 'Too many classes: a program and the modules it imports may declare at most {0}.',
   E0061: "Too much code in one function: at most {0} code words (a module's top-level code counts as one function).",
   E0062: 'Too many modules: one program is at most {0} modules, itself and its imports included.',
+  E0063: 'Too many values at once: a function holds at most {0} on its stack, counting its locals and the elements of literals being built.',
+  E0064: 'A {0} literal may have at most {1} {2}.',
+  E0065: 'The compiled module is {0} bytes, above the limit of {1}: a program and the modules it imports compile into one module.',
+  E0066: 'Source file is {0} bytes, above the limit of {1}.',
 } as const
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS

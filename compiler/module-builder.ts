@@ -2,7 +2,8 @@
 // (deduplicated), classes, units and functions, then hands vm/module.ts a Module.
 
 import type { Capture, Constant, Module, ModuleClass, ModuleFunction, ModuleUnit } from '../vm/module.js'
-import { MAX_CLASSES, MAX_CODE_WORDS, MAX_CONSTANTS, MAX_FUNCTIONS, MAX_SYMBOLS, MAX_UNITS } from '../vm/limits.js'
+import { MAX_CLASSES, MAX_CODE_WORDS, MAX_CONSTANTS, MAX_FUNCTIONS, MAX_MODULE_BYTES, MAX_SYMBOLS, MAX_UNITS } from '../vm/limits.js'
+import { MAX_FRAME_SLOTS, MAX_LITERAL_ELEMENTS } from '../vm/verify.js'
 
 function constantKey(c: Constant): string {
   if (typeof c === 'number') return 'n' + (Object.is(c, -0) ? '-0' : String(c))
@@ -43,6 +44,12 @@ export interface ModuleLimits {
   readonly maxCodeWords?: number
   /** Units: the entry module and every module it imports, directly or not (MAX_UNITS). */
   readonly maxUnits?: number
+  /** Stack height of one function: locals, temporaries, literal elements (MAX_FRAME_SLOTS). */
+  readonly maxFrameSlots?: number
+  /** Elements of one list or map literal, parts of one interpolated string (MAX_LITERAL_ELEMENTS). */
+  readonly maxLiteralElements?: number
+  /** Bytes of the encoded module (MAX_MODULE_BYTES). */
+  readonly maxModuleBytes?: number
 }
 
 export class ModuleBuilder {
@@ -54,13 +61,17 @@ export class ModuleBuilder {
   readonly units: MutableUnit[] = []
   readonly functions: MutableFunction[] = []
 
-  /** The limits in force; codegen checks maxCodeWords itself, as it emits. */
+  /** The limits in force; codegen checks maxCodeWords, maxFrameSlots and maxLiteralElements
+   *  itself, as it emits, and compile() checks maxModuleBytes on the encoded module. */
   readonly maxConstants: number
   readonly maxSymbols: number
   readonly maxFunctions: number
   readonly maxClasses: number
   readonly maxCodeWords: number
   readonly maxUnits: number
+  readonly maxFrameSlots: number
+  readonly maxLiteralElements: number
+  readonly maxModuleBytes: number
   /** Functions started, finished or not: counted when they start so that the first one past
    *  the limit in source order is the one reported, though they are added as they finish. */
   private functionsStarted = 0
@@ -74,6 +85,9 @@ export class ModuleBuilder {
     this.maxCodeWords = Math.min(limits.maxCodeWords ?? MAX_CODE_WORDS, MAX_CODE_WORDS)
     // The entry unit always exists: a module without one is no module.
     this.maxUnits = Math.max(1, Math.min(limits.maxUnits ?? MAX_UNITS, MAX_UNITS))
+    this.maxFrameSlots = Math.min(limits.maxFrameSlots ?? MAX_FRAME_SLOTS, MAX_FRAME_SLOTS)
+    this.maxLiteralElements = Math.min(limits.maxLiteralElements ?? MAX_LITERAL_ELEMENTS, MAX_LITERAL_ELEMENTS)
+    this.maxModuleBytes = Math.min(limits.maxModuleBytes ?? MAX_MODULE_BYTES, MAX_MODULE_BYTES)
   }
 
   /** -1 when the module already holds the maximum number of constants. */

@@ -16,6 +16,11 @@ export const MAX_NAME_LENGTH = 64
 /** How deep "%(" interpolation may nest inside string literals (Wren's limit). */
 export const MAX_INTERPOLATION_NESTING = 8
 
+/** Bytes of one source file, checked before lexing so that junk never reaches the parser,
+ *  whose syntax tree costs 2 to 5 KiB of heap per source byte (3.8 MB of statements ran
+ *  Node out of heap). Seventy times the largest Nest program here (a 15 KB benchmark), and
+ *  room for one unit of MAX_MODULE_VARS variables (about 700 KB). */
+export const MAX_SOURCE_BYTES = 1024 * 1024
 /** Module file size: far above any real contract, low enough to reject junk before parsing. */
 export const MAX_MODULE_BYTES = 16 * 1024 * 1024
 /** Code words of one function. */

@@ -50,6 +50,22 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'a case is one file and the limit needs over 4096 modules: the test supplies them from a host, and lowers the limit with the maxUnits option',
     coveredBy: 'test/compiler/module-limits.test.ts',
   },
+  E0063: {
+    why: 'a case would need over 2^16 values on one stack (a 65,536-element literal, 128 KB of source that takes seconds to compile): the test builds one, and lowers the limit with the maxFrameSlots option',
+    coveredBy: 'test/compiler/stack-limits.test.ts',
+  },
+  E0064: {
+    why: 'a case would need a literal of over 2^16 elements or 2^15 interpolations (128 KB of source): the test builds one, and lowers the limit with the maxLiteralElements option',
+    coveredBy: 'test/compiler/stack-limits.test.ts',
+  },
+  E0065: {
+    why: 'a case is one source of at most MAX_SOURCE_BYTES and the module limit is 16 MiB: the test imports dozens of large sources from a host, and lowers the limit with the maxModuleBytes option',
+    coveredBy: 'test/compiler/stack-limits.test.ts',
+  },
+  E0066: {
+    why: 'a case would be a source of over 1 MiB: the test builds one, and lowers the limit with the maxSourceBytes option',
+    coveredBy: 'test/compiler/stack-limits.test.ts',
+  },
   R0205: {
     why: 'a refusal comes from the host, not the program: the language cases run on a host that accepts everything',
     coveredBy: 'test/vm/host.test.ts',

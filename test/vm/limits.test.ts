@@ -250,7 +250,8 @@ t.test('MAX_FIELDS with inherited fields is a runtime error, as in Wren', async 
 t.test('MAX_MODULE_VARS: one variable too many is a diagnostic', async (t) => {
   // The module's own variables start after the core names every module sees (25 of them
   // today): declare enough that any count of core names pushes the total past the limit.
-  const codes = diagnosticCodes(declare(L.MAX_MODULE_VARS, 'v'))
+  // Without initializers, so that the source stays inside MAX_SOURCE_BYTES.
+  const codes = diagnosticCodes(Array.from({ length: L.MAX_MODULE_VARS }, (_, i) => `var v${i}`).join('\n'))
   t.ok(codes.includes('E0055'), 'E0055')
 })
 
@@ -331,11 +332,24 @@ t.test('MAX_ARGS is checked again by the verifier', async (t) => {
   t.ok(loaded instanceof LoadError && loaded.stage === 'verify', `an arity of ${L.MAX_ARGS + 1} is rejected (${loaded})`)
 })
 
+t.test('MAX_SOURCE_BYTES: a source of exactly the limit compiles, one byte more is a diagnostic', async (t) => {
+  // One string literal fills the source: lexing it is cheap, unlike as many statements.
+  const source = (bytes: number) => {
+    const head = 'var s = "'
+    const tail = '"\nSystem.print(s.count)\n'
+    return head + 'x'.repeat(bytes - head.length - tail.length) + tail
+  }
+  const at = source(L.MAX_SOURCE_BYTES)
+  t.equal(at.length, L.MAX_SOURCE_BYTES)
+  t.equal(run(at).out, `${at.length - 33}\n`, "at the limit it runs (the string is all but 33 bytes of it)")
+  t.same(diagnosticCodes(source(L.MAX_SOURCE_BYTES + 1)), ['E0066'], 'one byte more is E0066')
+})
+
 t.test('every limit in vm/limits.ts is covered above', async (t) => {
   // Add a limit there, add its test here, then its name to this list.
   const covered = [
     'MAX_ARGS', 'MAX_LOCALS', 'MAX_UPVALUES', 'MAX_FIELDS', 'MAX_MODULE_VARS', 'MAX_NAME_LENGTH', 'MAX_INTERPOLATION_NESTING',
-    'MAX_MODULE_BYTES', 'MAX_CODE_WORDS', 'MAX_FUNCTIONS', 'MAX_CONSTANTS', 'MAX_SYMBOLS', 'MAX_CLASSES', 'MAX_UNITS',
+    'MAX_SOURCE_BYTES', 'MAX_MODULE_BYTES', 'MAX_CODE_WORDS', 'MAX_FUNCTIONS', 'MAX_CONSTANTS', 'MAX_SYMBOLS', 'MAX_CLASSES', 'MAX_UNITS',
     'SCRIPT_MAX_CALL_DEPTH', 'SCRIPT_MAX_STACK_SLOTS', 'MAX_STRING_BYTES', 'SCRIPT_MEMORY_LIMIT', 'GAS_CHUNK', 'UNLIMITED_GAS',
   ]
   t.same(Object.keys(L).sort(), covered.sort())

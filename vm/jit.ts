@@ -169,6 +169,10 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
   const classOf = (v: string) => `(typeof ${v} === 'object' && ${v} !== null ? ${v}.cls : CLS(${v}))`
   const opCall = (p: number, next: number, h: number, argc: number, op: number) =>
     invoke(next, h, argc, 'CALL_OP', `OPSYMS[${op}]`).replace('PC', String(p))
+  /** An operator: its fast path, which ends in `break L<p>` when it applies, then the call
+   *  of the method the source spelled. */
+  const operator = (p: number, next: number, h: number, argc: number, op: number, fast: string) =>
+    emit(`L${p}: { ${fast}\n${opCall(p, next, h, argc, op)}\n}`)
 
   for (const p of starts) {
     const op = code[p]
@@ -304,58 +308,47 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
       case Op.NEQ: {
         const x = r(h - 2)
         const y = r(h - 1)
-        emit(`L${p}: { if (typeof ${x} !== 'object' || ${x} === null) { ${x} = ${x} ${op === Op.EQ ? '===' : '!=='} ${y}; break L${p}; }`)
-        emit(opCall(p, next, h, 1, op))
-        emit('}')
+        operator(p, next, h, 1, op,`if (typeof ${x} !== 'object' || ${x} === null) { ${x} = ${x} ${op === Op.EQ ? '===' : '!=='} ${y}; break L${p}; }`)
         break
       }
       case Op.NEG:
       case Op.BNOT: {
         const x = top
         const f = op === Op.NEG ? `-${x}` : `~(${x} >>> 0) >>> 0`
-        emit(`L${p}: { if (typeof ${x} === 'number') { ${x} = ${f}; break L${p}; }`)
-        emit(opCall(p, next, h, 0, op))
-        emit('}')
+        operator(p, next, h, 0, op,`if (typeof ${x} === 'number') { ${x} = ${f}; break L${p}; }`)
         break
       }
       case Op.NOT: {
         const x = top
-        emit(`L${p}: { if (typeof ${x} !== 'object' || ${x} === null) { ${x} = ${x} === false || ${x} === null; break L${p}; }`)
-        emit(opCall(p, next, h, 0, op))
-        emit('}')
+        operator(p, next, h, 0, op,`if (typeof ${x} !== 'object' || ${x} === null) { ${x} = ${x} === false || ${x} === null; break L${p}; }`)
         break
       }
       case Op.SUBSCRIPT: {
         const x = r(h - 2)
         const y = r(h - 1)
-        emit(
-          `L${p}: { if (${x} instanceof NList && typeof ${y} === 'number') { const items = ${x}.items; ` +
+        operator(p, next, h, 1, op,
+          `if (${x} instanceof NList && typeof ${y} === 'number') { const items = ${x}.items; ` +
             `if (${y} >= 0 && ${y} < items.length && (${y} | 0) === ${y}) { ${x} = items[${y}]; break L${p}; } }\n` +
             `else if (${x} instanceof NMap) { ${sync(next)} ${x} = MAP_GET(${x}, ${y}); break L${p}; }`,
         )
-        emit(opCall(p, next, h, 1, op))
-        emit('}')
         break
       }
       case Op.SUBSCRIPT_SET: {
         const x = r(h - 3)
         const y = r(h - 2)
         const v = r(h - 1)
-        emit(
-          `L${p}: { if (${x} instanceof NList && typeof ${y} === 'number') { const items = ${x}.items; ` +
+        operator(p, next, h, 2, op,
+          `if (${x} instanceof NList && typeof ${y} === 'number') { const items = ${x}.items; ` +
             `if (${y} >= 0 && ${y} < items.length && (${y} | 0) === ${y}) { items[${y}] = ${v}; ${x} = ${v}; break L${p}; } }\n` +
             `else if (${x} instanceof NMap) { ${sync(next)} ${x} = MAP_SET(vm, ${x}, ${y}, ${v}); break L${p}; }`,
         )
-        emit(opCall(p, next, h, 2, op))
-        emit('}')
         break
       }
       case Op.ITERATE: {
         const seq = r(h - 2)
         const it = r(h - 1)
         // Mirrors the interpreter's fast paths (Range.iterate(_), List.iterate(_)).
-        emit(`L${p}: {`)
-        emit(
+        operator(p, next, h, 1, op,
           `if (${seq} instanceof NRange) { const from = ${seq}.from, to = ${seq}.to;\n` +
             `  if (from === to && !${seq}.inclusive) { ${seq} = false; break L${p}; }\n` +
             `  if (${it} === null) { ${seq} = from; break L${p}; }\n` +
@@ -367,20 +360,16 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
             `  const count = ${seq}.items.length;\n` +
             `  ${seq} = ${it} === null ? (count === 0 ? false : 0) : (${it} < 0 || ${it} >= count - 1 ? false : ${it} + 1); break L${p}; }`,
         )
-        emit(opCall(p, next, h, 1, op))
-        emit('}')
         break
       }
       case Op.ITER_VALUE: {
         const seq = r(h - 2)
         const it = r(h - 1)
-        emit(
-          `L${p}: { if (${seq} instanceof NRange) { ${seq} = ${it}; break L${p}; }\n` +
+        operator(p, next, h, 1, op,
+          `if (${seq} instanceof NRange) { ${seq} = ${it}; break L${p}; }\n` +
             `if (${seq} instanceof NList && typeof ${it} === 'number' && ${it} >= 0 && ${it} < ${seq}.items.length && (${it} | 0) === ${it}) ` +
             `{ ${seq} = ${seq}.items[${it}]; break L${p}; }`,
         )
-        emit(opCall(p, next, h, 1, op))
-        emit('}')
         break
       }
       case Op.RETURN:
@@ -425,9 +414,7 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
           const y = r(h - 1)
           // Ranges allocate, and allocation may hit the memory limit.
           const pre = op === Op.RANGE_IN || op === Op.RANGE_EX ? sync(next) + ' ' : ''
-          emit(`L${p}: { if (typeof ${x} === 'number' && typeof ${y} === 'number') { ${pre}${x} = ${num(x, y)}; break L${p}; }`)
-          emit(opCall(p, next, h, 1, op))
-          emit('}')
+          operator(p, next, h, 1, op,`if (typeof ${x} === 'number' && typeof ${y} === 'number') { ${pre}${x} = ${num(x, y)}; break L${p}; }`)
         } else {
           // Class definitions, method binding, imports: the interpreter runs them.
           emit(handBack(p, h))

@@ -4,39 +4,10 @@
 // code path reports it) and once at the loader's real limit, which must agree with it.
 
 import t from 'tap'
-import { compile, type CompileHost, type CompileOptions } from '../../compiler/compile.js'
+import { build, loads } from './build.js'
 import { ModuleBuilder } from '../../compiler/module-builder.js'
-import { LoadError, loadModule } from '../../vm/loader.js'
 import { MAX_CLASSES, MAX_CODE_WORDS, MAX_FUNCTIONS, MAX_SYMBOLS, MAX_UNITS } from '../../vm/limits.js'
-import type { Module } from '../../vm/module.js'
 
-interface Compiled {
-  readonly module: Module | null
-  readonly bytes: Uint8Array | null
-  /** `code file:line:col`, one per diagnostic. */
-  readonly diagnostics: string[]
-  readonly messages: string[]
-}
-
-/** Compiles `text` as main.nest; `modules` are what it may import, by name ("./lib"). */
-function build(text: string, opts: CompileOptions = {}, modules: Record<string, string> = {}): Compiled {
-  const host: CompileHost = { read: (name) => (name in modules ? { path: `${name.slice(2)}.nest`, text: modules[name] } : null) }
-  const r = compile({ name: './main', path: 'main.nest', text }, host, opts)
-  return {
-    module: r.module,
-    bytes: r.bytes,
-    diagnostics: r.diagnostics.map((d) => {
-      const p = d.source.position(d.span.start)
-      return `${d.code} ${d.source.name}:${p.line}:${p.col}`
-    }),
-    messages: r.diagnostics.map((d) => d.message),
-  }
-}
-
-/** The loader accepts what compiled: the compiler's limits are not above the loader's. */
-function loads(c: Compiled): boolean {
-  return c.bytes !== null && !(loadModule(c.bytes) instanceof LoadError)
-}
 
 /** 1-based line and column of the `nth` (0-based) occurrence of `needle` in `text`. */
 function at(text: string, needle: string, nth = 0): string {

@@ -7,33 +7,13 @@
 import t from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { compile, type CompileHost, type CompileOptions } from '../../compiler/compile.js'
+import { compile } from '../../compiler/compile.js'
+import { build, loads } from './build.js'
 import { MAX_MODULE_BYTES, MAX_SOURCE_BYTES } from '../../vm/limits.js'
 import { LoadError, loadModule } from '../../vm/loader.js'
 import { decodeModule, ModuleFormatError } from '../../vm/module.js'
 import { MAX_FRAME_SLOTS, MAX_LITERAL_ELEMENTS, verifyModule, VerifyError } from '../../vm/verify.js'
 
-interface Compiled {
-  readonly bytes: Uint8Array | null
-  /** `code file:line:col`, one per diagnostic. */
-  readonly diagnostics: string[]
-  readonly messages: string[]
-}
-
-function build(text: string, opts: CompileOptions = {}, modules: Record<string, string> = {}): Compiled {
-  const host: CompileHost = { read: (name) => (name in modules ? { path: `${name.slice(2)}.nest`, text: modules[name] } : null) }
-  const r = compile({ name: './main', path: 'main.nest', text }, host, opts)
-  return {
-    bytes: r.bytes,
-    diagnostics: r.diagnostics.map((d) => {
-      const p = d.source.position(d.span.start)
-      return `${d.code} ${d.source.name}:${p.line}:${p.col}`
-    }),
-    messages: r.diagnostics.map((d) => d.message),
-  }
-}
-
-const loads = (c: Compiled) => c.bytes !== null && !(loadModule(c.bytes) instanceof LoadError)
 
 /** 1-based line:col of the `nth` (0-based) occurrence of `needle` in `text`. */
 function at(text: string, needle: string, nth = 0): string {

@@ -10,7 +10,6 @@ import { join } from 'node:path'
 import { compile } from '../../compiler/compile.js'
 import { build, loads } from './build.js'
 import { MAX_MODULE_BYTES, MAX_SOURCE_BYTES } from '../../vm/limits.js'
-import { LoadError, loadModule } from '../../vm/loader.js'
 import { decodeModule, ModuleFormatError } from '../../vm/module.js'
 import { MAX_FRAME_SLOTS, MAX_LITERAL_ELEMENTS, verifyModule, VerifyError } from '../../vm/verify.js'
 

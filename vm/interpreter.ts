@@ -15,7 +15,7 @@ import { Box, Closure, FiberState, Instance, Method, MethodKind, NClass, NList, 
 import { NMap, isValidKey } from './map-table.js'
 import type { RFunction } from './function.js'
 import type { RunOutcome, VM } from './vm.js'
-import { compileJit, JitExit } from './jit.js'
+import { jitFor, JitExit } from './jit.js'
 
 /** What a control native (fiber switch) asks the loop to do after it returns. */
 export const enum Control {
@@ -58,8 +58,7 @@ export function execute(vm: VM): RunOutcome {
       if (jitOn) {
         // The trampoline: compiled functions call and return through here, and only a
         // hand-back (or a function without compiled code) drops into the dispatch loop.
-        let jf = fn.jit
-        if (jf === null && fn.heat !== 0 && --fn.heat === 0) jf = compileJit(vm, fn)
+        let jf = jitFor(vm, fn)
         if (jf !== null && fn.lf.entries[ip] === 1) {
           frame.ip = ip
           fiber.sp = sp
@@ -71,12 +70,8 @@ export function execute(vm: VM): RunOutcome {
               frame = fiber.frames[fiber.depth - 1]
               const next = frame.cl.fn
               if (exit === JitExit.HandBack) break
-              jf = next.jit
-              if (jf === null) {
-                if (next.heat === 0 || --next.heat !== 0) break
-                jf = compileJit(vm, next)
-                if (jf === null) break
-              }
+              jf = jitFor(vm, next)
+              if (jf === null) break
               // A return into the middle of a function: interpret it up to its next jump.
               if (next.lf.entries[frame.ip] !== 1) break
             }

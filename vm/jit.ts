@@ -488,42 +488,35 @@ function find(vm: VM, cls: NClass, g: number): Method {
   return m
 }
 
-/** CALL: the receiver's class, the call site's inline cache (shared with the interpreter). */
-function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number, cls: NClass): JitExit {
+/** The method a call site finds for receivers of `cls`, through the site's inline cache
+ *  (shared with the interpreter). */
+function cached(vm: VM, frame: Frame, cls: NClass, sym: number, site: number): Method {
   const fn = frame.cl.fn
-  let m: Method
-  if (fn.icCls[site] === cls) m = fn.icM[site]!
-  else {
-    m = find(vm, cls, fn.mod.syms[sym])
-    fn.icCls[site] = cls
-    fn.icM[site] = m
-  }
+  if (fn.icCls[site] === cls) return fn.icM[site]!
+  const m = find(vm, cls, fn.mod.syms[sym])
+  fn.icCls[site] = cls
+  fn.icM[site] = m
+  return m
+}
+
+/** Runs compiled code on the frame just pushed for it. It returns Frame after popping that
+ *  frame (Returned for our caller), or leaves something for the trampoline (a deeper frame,
+ *  a hand-back), which is passed up unchanged. */
+function runPushed(vm: VM, fiber: Fiber, j: JitFunction, depth: number): JitExit {
+  const d = fiber.depth - 1
+  const x = j(vm, fiber, fiber.frames[d], depth + 1)
+  return x === JitExit.Frame && fiber.depth === d ? JitExit.Returned : x
+}
+
+/** CALL: the receiver's class is computed at the site; the common case, a Nest method with
+ *  nothing on the way in that could fail, takes the same fast way in as compiled sites. */
+function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number, cls: NClass): JitExit {
+  const m = cached(vm, frame, cls, sym, site)
   if (m.kind === MethodKind.Closure) {
-    // The common case: a Nest method, and nothing on the way in that could fail.
     const plan = callPlan(m)
-    const f = plan.fn
-    const cost = f.entryCost
-    const d = fiber.depth
-    if (vm.gas >= cost && d < vm.maxCallDepth && d < fiber.frames.length && rb + f.maxSlots <= fiber.stack.length) {
-      vm.gas -= cost
-      const s = fiber.stack
-      if (plan.field >= 0) {
-        const fields = (s[rb] as Instance).fields
-        if (argc === 0) s[rb] = fields[plan.field]
-        else s[rb] = fields[plan.field] = s[rb + 1]
-        return JitExit.Returned
-      }
-      fiber.sp = rb + argc + 1
-      const cf = fiber.frames[d]
-      cf.cl = plan.closure
-      cf.ip = 0
-      cf.base = rb
-      fiber.depth = d + 1
-      const j = f.jit
-      if (j === null || depth >= MAX_JS_DEPTH) return JitExit.Frame
-      const x = j(vm, fiber, cf, depth + 1)
-      return x === JitExit.Frame && fiber.depth === d ? JitExit.Returned : x
-    }
+    const e = pushPlan(vm, fiber, plan, rb, argc, depth)
+    if (e === JitExit.Returned) return e
+    if (e === 1) return runPushed(vm, fiber, plan.fn.jit!, depth)
   }
   return run(vm, fiber, frame, m, rb, argc, next, here, depth)
 }
@@ -537,12 +530,9 @@ function pushPlan(vm: VM, fiber: Fiber, plan: CallPlan, rb: number, argc: number
   const cost = f.entryCost
   const d = fiber.depth
   if (vm.gas < cost || d >= vm.maxCallDepth || d >= fiber.frames.length || rb + f.maxSlots > fiber.stack.length) return -1
-  const s = fiber.stack
   if (plan.field >= 0) {
     vm.gas -= cost
-    const fields = (s[rb] as Instance).fields
-    if (argc === 0) s[rb] = fields[plan.field]
-    else s[rb] = fields[plan.field] = s[rb + 1]
+    access(fiber.stack, rb, plan.field, argc !== 0)
     return 2
   }
   if (f.jit === null || depth >= MAX_JS_DEPTH) return -1
@@ -558,19 +548,10 @@ function pushPlan(vm: VM, fiber: Fiber, plan: CallPlan, rb: number, argc: number
 
 /** SUPER: the method of the superclass of the class the running method was bound to. */
 function callSuper(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number, _: null): JitExit {
-  const fn = frame.cl.fn
   const home = frame.cl.home
   if (home === null || home.superclass === null) fatal('R0206', 'super outside a method')
   if (!vm.isA(fiber.stack[rb], home)) fatal('R0206', 'super call on a receiver of another class')
-  const cls = home.superclass
-  let m: Method
-  if (fn.icCls[site] === cls) m = fn.icM[site]!
-  else {
-    m = find(vm, cls, fn.mod.syms[sym])
-    fn.icCls[site] = cls
-    fn.icM[site] = m
-  }
-  return run(vm, fiber, frame, m, rb, argc, next, here, depth)
+  return run(vm, fiber, frame, cached(vm, frame, home.superclass, sym, site), rb, argc, next, here, depth)
 }
 
 /** An operator whose fast path did not apply: the method the source spelled. */
@@ -624,19 +605,21 @@ function run(vm: VM, fiber: Fiber, frame: Frame, m: Method, rb: number, argc: nu
     // same limit checks a frame would have cost.
     if (fiber.depth >= vm.maxCallDepth) fatal('R0201', vm.maxCallDepth)
     vm.ensureStack(fiber, rb + f.maxSlots)
-    const fields = (s[rb] as Instance).fields
-    if ((acc & 1) === 0) s[rb] = fields[callee.fieldBase + (acc >> 1)]
-    else s[rb] = fields[callee.fieldBase + (acc >> 1)] = s[rb + 1]
+    access(s, rb, callee.fieldBase + (acc >> 1), (acc & 1) === 1)
     return JitExit.Returned
   }
-  const d = fiber.depth
-  const cf = vm.pushFrame(fiber, callee, rb)
-  const cj = callee.fn.jit
+  vm.pushFrame(fiber, callee, rb)
+  const cj = f.jit
   if (cj === null || depth >= MAX_JS_DEPTH) return JitExit.Frame
-  // Run the callee in place; it returns Frame after popping its own frame, or leaves
-  // something for the trampoline (a deeper frame, a hand-back) that we pass up unchanged.
-  const x = cj(vm, fiber, cf, depth + 1)
-  return x === JitExit.Frame && fiber.depth === d ? JitExit.Returned : x
+  return runPushed(vm, fiber, cj, depth)
+}
+
+/** A plain getter's or setter's effect (LinkedFunction.accessor) on the receiver at s[rb]:
+ *  the field's value, or the argument stored in it, becomes the call's result. */
+function access(s: Value[], rb: number, field: number, set: boolean): void {
+  const fields = (s[rb] as Instance).fields
+  if (set) s[rb] = fields[field] = s[rb + 1]
+  else s[rb] = fields[field]
 }
 
 const RUNTIME = {
@@ -655,6 +638,14 @@ const RUNTIME = {
   abort,
   malformed: (what: string): never => fatal('R0206', what),
   isValidKey,
+}
+
+/** A function's compiled code when it has some or has now been entered often enough
+ *  (RFunction.heat); null while it stays in the interpreter. */
+export function jitFor(vm: VM, fn: RFunction): JitFunction | null {
+  if (fn.jit !== null) return fn.jit
+  if (fn.heat === 0 || --fn.heat !== 0) return null
+  return compileJit(vm, fn)
 }
 
 /** The compiled code of a runtime function, compiling (once per module) if need be. */

@@ -32,3 +32,14 @@ export function build(text: string, opts: CompileOptions = {}, modules: Record<s
 export function loads(c: Compiled): boolean {
   return c.bytes !== null && !(loadModule(c.bytes) instanceof LoadError)
 }
+
+/** 1-based line:col of the `nth` (0-based) occurrence of `needle` in `text`. */
+export function at(text: string, needle: string, nth = 0): string {
+  let i = -1
+  for (let k = 0; k <= nth; k++) {
+    i = text.indexOf(needle, i + 1)
+    if (i < 0) throw new Error(`${needle} not found`)
+  }
+  const before = text.slice(0, i).split('\n')
+  return `${before.length}:${before[before.length - 1].length + 1}`
+}

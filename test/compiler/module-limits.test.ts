@@ -4,21 +4,9 @@
 // code path reports it) and once at the loader's real limit, which must agree with it.
 
 import t from 'tap'
-import { build, loads } from './build.js'
+import { at, build, loads } from './build.js'
 import { ModuleBuilder } from '../../compiler/module-builder.js'
 import { MAX_CLASSES, MAX_CODE_WORDS, MAX_FUNCTIONS, MAX_SYMBOLS, MAX_UNITS } from '../../vm/limits.js'
-
-
-/** 1-based line and column of the `nth` (0-based) occurrence of `needle` in `text`. */
-function at(text: string, needle: string, nth = 0): string {
-  let i = -1
-  for (let k = 0; k <= nth; k++) {
-    i = text.indexOf(needle, i + 1)
-    if (i < 0) throw new Error(`${needle} not found`)
-  }
-  const before = text.slice(0, i).split('\n')
-  return `${before.length}:${before[before.length - 1].length + 1}`
-}
 
 const lines = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i) + '\n').join('')
 

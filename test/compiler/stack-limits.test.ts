@@ -8,22 +8,10 @@ import t from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { compile } from '../../compiler/compile.js'
-import { build, loads } from './build.js'
+import { at, build, loads } from './build.js'
 import { MAX_MODULE_BYTES, MAX_SOURCE_BYTES } from '../../vm/limits.js'
 import { decodeModule, ModuleFormatError } from '../../vm/module.js'
 import { MAX_FRAME_SLOTS, MAX_LITERAL_ELEMENTS, verifyModule, VerifyError } from '../../vm/verify.js'
-
-
-/** 1-based line:col of the `nth` (0-based) occurrence of `needle` in `text`. */
-function at(text: string, needle: string, nth = 0): string {
-  let i = -1
-  for (let k = 0; k <= nth; k++) {
-    i = text.indexOf(needle, i + 1)
-    if (i < 0) throw new Error(`${needle} not found`)
-  }
-  const before = text.slice(0, i).split('\n')
-  return `${before.length}:${before[before.length - 1].length + 1}`
-}
 
 /** n items, comma-separated: literals that differ, so that `at` finds each. */
 const items = (n: number, item: (i: number) => string) => Array.from({ length: n }, (_, i) => item(i)).join(', ')

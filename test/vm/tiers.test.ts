@@ -4,25 +4,13 @@
 // interpreter, runs nearly everything.
 
 import t from 'tap'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { basename, dirname, join, relative } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { basename, dirname, relative } from 'node:path'
 import { compile } from '../../compiler/compile.js'
 import { FileHost } from '../../cli/host.js'
 import { VM, type RunOutcome } from '../../vm/vm.js'
 import { ModuleCache } from '../../vm/loader.js'
-import { readLimits } from '../language/harness.js'
-
-const root = join(import.meta.dirname, '..', 'language')
-
-function cases(dir = root): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const p = join(dir, n)
-      if (statSync(p).isDirectory()) return n === '_modules' ? [] : cases(p)
-      return n.endsWith('.nest') ? [p] : []
-    })
-}
+import { CASES_ROOT as root, languageCases as cases, readLimits } from '../language/harness.js'
 
 interface Run {
   readonly out: string

@@ -74,9 +74,6 @@ export const DIRECT_CALL_SITES = 8
 /** Functions above this many code words stay in the interpreter. */
 export const JIT_MAX_CODE = 40_000
 
-// Values the generated code compares against; they mirror the const enums they name.
-const KIND_NATIVE = MethodKind.Native as number
-
 function instrLength(op: number): number {
   const info = OPCODES[op]
   return 1 + info.operands.length + info.linked.length
@@ -457,17 +454,6 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
   ].join('\n')
 }
 
-/** Instructions the compiled code always hands back to the interpreter. */
-function leavesAlways(op: number): boolean {
-  return OPCODES[op].method === undefined && !HANDLED.has(op)
-}
-
-const HANDLED = new Set<number>([
-  Op.CONST, Op.NULL, Op.TRUE, Op.FALSE, Op.POP, Op.DUP, Op.LOAD_LOCAL, Op.STORE_LOCAL, Op.BOX_LOCAL,
-  Op.LOAD_LOCAL_BOX, Op.STORE_LOCAL_BOX, Op.LOAD_UPVALUE, Op.LOAD_UPVALUE_BOX, Op.STORE_UPVALUE_BOX,
-  Op.LOAD_MODULE_VAR, Op.STORE_MODULE_VAR, Op.LOAD_FIELD_THIS, Op.STORE_FIELD_THIS, Op.LOAD_FIELD,
-  Op.STORE_FIELD, Op.JUMP, Op.JUMP_IF_FALSE, Op.AND, Op.OR, Op.GAS, Op.CLOSURE, Op.LIST, Op.MAP,
-])
 
 function jsName(lf: LinkedFunction): string {
   const safe = lf.name.replace(/[^A-Za-z0-9_$]/g, '_').slice(0, 40)

@@ -14,7 +14,9 @@ import type { Source, Span } from './source.js'
 import { Op, OPCODES, popCount } from '../vm/opcodes.js'
 import { FnKind, type Capture, type Constant } from '../vm/module.js'
 import { MAX_FIELDS, MAX_LOCALS, MAX_MODULE_VARS, MAX_NAME_LENGTH, MAX_UPVALUES } from '../vm/limits.js'
-import { CORE_NAMES } from '../vm/core/names.js'
+import { CONTRACT_NAMES, CORE_NAMES } from '../vm/core/names.js'
+import type { AbiClass, AbiMethod } from '../vm/contract/abi.js'
+import { abiMethod, type AbiProblem } from './contract-abi.js'
 
 interface Local {
   readonly name: string
@@ -41,6 +43,9 @@ interface Loop {
 
 interface ClassInfo {
   readonly name: string
+  /** A contract class: its fields are persistent (chain state), read and written through
+   *  Contract's `$field` natives keyed by "Class._name" rather than instance slots. */
+  readonly contract: boolean
   readonly fields: Map<string, number>
   readonly methods: Set<string>
   readonly staticMethods: Set<string>
@@ -103,6 +108,9 @@ export interface UnitContext {
   readonly importUnit: (name: string) => number
   /** True when compiling the core prelude: only Object and Class exist beforehand. */
   readonly isCore: boolean
+  /** Compiling a contract program: contract names are implicit, contract rules apply, and
+   *  the ABI of contract classes is collected here (null for scripts). */
+  readonly contract: AbiClass[] | null
 }
 
 const BINARY_OPS: Partial<Record<A.BinaryOp, Op>> = {
@@ -139,6 +147,8 @@ export class UnitCompiler {
   private readonly vars: ModuleVar[] = []
   private readonly varIndex = new Map<string, number>()
   private readonly allLocals: Local[] = []
+  /** Contract classes declared so far in this unit: their subclasses are contracts too. */
+  private readonly contractClasses = new Set<string>()
   /** Module limits reported (E0057 to E0060, E0062): every construct after the first that
    *  does not fit would repeat the diagnostic. */
   private readonly limitsReported = new Set<DiagnosticCode>()
@@ -156,7 +166,7 @@ export class UnitCompiler {
 
   /** Compiles the unit's top-level code; returns its function index and variable names. */
   compile(program: A.Program): { main: number; vars: string[]; facts: CaptureFacts } {
-    const core = this.ctx.isCore ? ['Object', 'Class'] : CORE_NAMES
+    const core = this.ctx.isCore ? ['Object', 'Class'] : this.ctx.contract ? [...CORE_NAMES, ...CONTRACT_NAMES] : CORE_NAMES
     for (const n of core) this.defineModuleVar(n)
     this.startFunction({ start: program.span.start, end: program.span.start })
     this.fn = new Fn(null, FnKind.Script, null, -1, '(script)')
@@ -362,6 +372,11 @@ export class UnitCompiler {
   }
 
   /** Declares a variable in the current scope: a module variable at top level. */
+  /** Whether a declaration here makes a module variable. */
+  private atModuleLevel(): boolean {
+    return this.fn.depth === -1
+  }
+
   private declareVariable(name: string, span: Span, key: string): Variable {
     if (this.fn.depth === -1) {
       if (name.length > MAX_NAME_LENGTH) this.error('E0053', span, [MAX_NAME_LENGTH])
@@ -487,6 +502,7 @@ export class UnitCompiler {
         this.emit(Op.POP)
         return
       case 'var': {
+        if (this.ctx.contract && this.atModuleLevel() && !isConstant(s.init)) this.error('E0068', s.init?.span ?? s.nameSpan)
         if (s.init) this.expression(s.init)
         else this.emit(Op.NULL)
         this.at(s.nameSpan)
@@ -646,18 +662,29 @@ export class UnitCompiler {
     this.emit(Op.CLASS, Math.max(classIndex, 0))
     const classVar = this.declareVariable(s.name, s.nameSpan, `${s.nameSpan.start}:${s.name}`)
     this.defineVariable(classVar)
+    const superName = s.superclass?.kind === 'name' ? s.superclass.name : null
+    const contract = this.ctx.contract !== null && superName !== null && (superName === 'Contract' || this.contractClasses.has(superName))
+    if (contract) this.contractClasses.add(s.name)
 
     // Static fields are variables of a scope around the class body, shared by its methods.
     this.pushScope()
-    for (const name of staticFieldsOf(s)) {
+    const statics = staticFieldsOf(s)
+    if (this.ctx.contract && statics.length > 0) this.error('E0067', s.nameSpan, [statics[0]])
+    for (const name of statics) {
       this.emit(Op.NULL)
       const l = this.declareLocal(name, s.nameSpan, `${s.span.start}:static:${name}`)
       if (l.boxed) this.emit(Op.BOX_LOCAL, l.slot)
     }
-    const info: ClassInfo = { name: s.name, fields: new Map(), methods: new Set(), staticMethods: new Set() }
+    const info: ClassInfo = { name: s.name, contract, fields: new Map(), methods: new Set(), staticMethods: new Set() }
     const methodAttrs: { key: string; attrs: A.AttributeEntry[] }[] = []
+    const abi: AbiMethod[] = []
+    const problems: AbiProblem[] = []
     for (const m of s.methods) {
       const key = this.method(m, info, classVar)
+      if (contract && key) {
+        const entry = abiMethod(m, key.startsWith('init ') ? key.slice(5) : key, problems)
+        if (entry) abi.push(entry)
+      }
       const runtime = m.attributes.filter((a) => a.runtime)
       if (runtime.length > 0 && key) methodAttrs.push({ key, attrs: runtime })
     }
@@ -681,7 +708,9 @@ export class UnitCompiler {
       this.load(classVar)
       this.emit(Op.END_CLASS)
     }
-    if (classIndex >= 0) b.setFields(classIndex, Math.min(info.fields.size, MAX_FIELDS))
+    for (const p of problems) this.error('E0069', p.span, [p.message])
+    if (contract) this.ctx.contract!.push({ name: s.name, superclass: superName === 'Contract' ? null : superName, methods: abi })
+    if (classIndex >= 0) b.setFields(classIndex, contract ? 0 : Math.min(info.fields.size, MAX_FIELDS))
     this.popScope()
   }
 
@@ -1035,6 +1064,17 @@ export class UnitCompiler {
 
   private field(e: A.FieldRef, value: A.Expr | null): void {
     const i = this.fieldIndex(e)
+    const m = this.enclosingMethod()
+    if (i !== null && m?.ctx.cls.contract) {
+      // Persistent: Contract.$field(key) / $field(key, value) read and write chain state.
+      this.at(e.span)
+      this.loadThis()
+      this.emit(Op.CONST, this.constant(`${m.ctx.cls.name}.${e.name}`))
+      if (value) this.expression(value)
+      this.at(e.span)
+      this.emit(Op.CALL, value ? 2 : 1, this.symbol(value ? '$field(_,_)' : '$field(_)'))
+      return
+    }
     if (value) this.expression(value)
     this.at(e.span)
     if (i === null) {
@@ -1088,6 +1128,7 @@ export class UnitCompiler {
         }
         let i = this.findModuleVar(t.name)
         if (i < 0) i = this.implicitModuleVar(t.name, t.nameSpan)
+        if (this.ctx.contract) this.error('E0068', t.span)
         this.expression(e.value)
         this.at(t.span)
         this.emit(Op.STORE_MODULE_VAR, i)
@@ -1140,4 +1181,23 @@ function staticFieldsOf(c: A.ClassDecl): string[] {
   }
   for (const m of c.methods) visit(m.body)
   return names
+}
+
+/** What a contract's module variable may hold: a literal, fixed when the module loads. */
+function isConstant(e: A.Expr | null): boolean {
+  if (e === null) return true
+  switch (e.kind) {
+    case 'num':
+    case 'int':
+    case 'bytes':
+    case 'str':
+    case 'true':
+    case 'false':
+    case 'null':
+      return true
+    case 'unary':
+      return e.op === '-' && e.operand.kind === 'num'
+    default:
+      return false
+  }
 }

@@ -15,6 +15,7 @@ import { Source } from './source.js'
 import type * as A from './ast.js'
 import { BROKEN_UNIT, encodeModule, type Module } from '../vm/module.js'
 import { MAX_SOURCE_BYTES } from '../vm/limits.js'
+import type { AbiClass } from '../vm/contract/abi.js'
 
 export interface CompileHost {
   /** The source of a module by name (see compiler/module-names.ts), or null if none. */
@@ -49,6 +50,9 @@ export interface CompileOptions extends ModuleLimits {
   readonly maxConstants?: number
   /** Bytes of one source file, if fewer than MAX_SOURCE_BYTES. */
   readonly maxSourceBytes?: number
+  /** Compile a contract program (docs/contracts.md): contract names are implicit, contract
+   *  rules apply, the module carries its ABI, and any error anywhere means no module. */
+  readonly contract?: boolean
 }
 
 /** The module's own limits (vm/limits.ts, and the verifier's stack limits) and the size of
@@ -173,13 +177,20 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
   registerUnit(entry.name)
   /** No module comes out: the entry unit has errors, or the module passed a limit. */
   let failed = false
+  const contractClasses: AbiClass[] = []
 
   for (let q = 0; q < queue.length; q++) {
     const name = queue[q]
     const index = unitIndex.get(name)!
     const found = q === 0 ? entry : host?.read(name) ?? null
     // A missing import is a runtime error where the import runs, as in Wren.
-    if (!found) continue
+    if (!found) {
+      if (opts.contract) {
+        diagnostics.push(diagnostic('E0071', sources.get(entry.name)!, { start: 0, end: 0 }, [name]))
+        failed = true
+      }
+      continue
+    }
     const source = new Source(found.path, found.text)
     sources.set(name, source)
     const parsed = parseSource(source, opts.maxSourceBytes)
@@ -191,21 +202,22 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
       importUnit: (path: string) => registerUnit(resolveImport(name, path)),
       isCore: opts.core === true,
     }
+    const abi: AbiClass[] | null = opts.contract ? [] : null
     // Pass 1 analyses (errors, capture facts) against scratch tables; pass 2 emits.
     const semantic: Diagnostic[] = []
-    const analysis = new UnitCompiler({ ...ctx, builder: new ModuleBuilder(opts.maxConstants, opts) }, semantic, null).compile(parsed.program)
+    const analysis = new UnitCompiler({ ...ctx, builder: new ModuleBuilder(opts.maxConstants, opts), contract: opts.contract ? [] : null }, semantic, null).compile(parsed.program)
     const unitDiags = [...parsed.diagnostics, ...semantic.filter((d) => !parsed.damage.covers(d))]
     diagnostics.push(...unitDiags)
     if (unitDiags.length > 0) {
       // As in Wren, an imported module that does not compile fails where it is imported.
       builder.units[index].main = BROKEN_UNIT
-      if (q === 0 || unitDiags.some((d) => MODULE_LIMIT_CODES.has(d.code))) failed = true
+      if (q === 0 || opts.contract || unitDiags.some((d) => MODULE_LIMIT_CODES.has(d.code))) failed = true
       continue
     }
     if (failed) continue
     // Only what depends on the units before this one can fail here: the module's limits.
     const emitted: Diagnostic[] = []
-    const unit = new UnitCompiler(ctx, emitted, analysis.facts).compile(parsed.program)
+    const unit = new UnitCompiler({ ...ctx, contract: abi }, emitted, analysis.facts).compile(parsed.program)
     if (emitted.length > 0) {
       diagnostics.push(...emitted)
       failed = true
@@ -213,10 +225,18 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
     }
     builder.units[index].main = unit.main
     builder.units[index].vars = unit.vars
+    if (abi) {
+      if (q === 0 && abi.length === 0) {
+        diagnostics.push(diagnostic('E0070', source, { start: 0, end: 0 }, [], { help: 'declare `class Name is Contract { ... }`' }))
+        failed = true
+      }
+      contractClasses.push(...abi)
+    }
   }
 
   if (failed) return { module: null, bytes: null, diagnostics, sources }
-  const module = builder.build()
+  const built = builder.build()
+  const module: Module = opts.contract ? { ...built, contract: { classes: contractClasses } } : built
   const bytes = encodeModule(module)
   if (bytes.length > builder.maxModuleBytes) {
     // A sum over every unit: no one construct passes it, so it points at the program's start.

@@ -68,6 +68,11 @@ export const DIAGNOSTICS = {
   E0064: 'A {0} literal may have at most {1} {2}.',
   E0065: 'The compiled module is {0} bytes, above the limit of {1}: a program and the modules it imports compile into one module.',
   E0066: 'Source file is {0} bytes, above the limit of {1}.',
+  E0067: "Contracts have no static fields ('{0}'): state lives in persistent fields such as '_total'.",
+  E0068: 'A module variable of a contract must be a constant: a literal, never assigned again.',
+  E0069: '{0}',
+  E0070: 'A contract program declares a contract class.',
+  E0071: "Module '{0}' was not found: every module a contract imports must compile.",
 } as const
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS

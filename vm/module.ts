@@ -2,16 +2,19 @@
 // Decoding checks the header, the content hash and the syntax of every section; the
 // semantic checks (operand ranges, stack heights, limits) are in vm/verify.ts.
 //
-// Layout: "NVM\0" | u16 format version | u16 flags (0) | 32-byte SHA-256 of the payload | payload.
+// Layout: "NVM\0" | u16 format version | u16 flags | 32-byte SHA-256 of the payload | payload.
+// Flag bit 0: the payload ends with a contract section (vm/contract/abi.ts); other bits are 0.
 // The payload holds no timestamps and no absolute paths, so equal sources give equal bytes.
 
 import { sha256 } from '@noble/hashes/sha2.js'
 import { MAX_CLASSES, MAX_CODE_WORDS, MAX_CONSTANTS, MAX_FUNCTIONS, MAX_MODULE_BYTES, MAX_SYMBOLS, MAX_UNITS } from './limits.js'
 import { ByteReader, ByteWriter, latin1FromBytes, bytesFromLatin1 } from './bytes-io.js'
+import { readContractSection, writeContractSection, type ContractSection } from './contract/abi.js'
 
 export const MAGIC = [0x4e, 0x56, 0x4d, 0x00] as const
 export const FORMAT_VERSION = 1
 const HEADER_SIZE = 4 + 2 + 2 + 32
+const FLAG_CONTRACT = 1
 
 export const enum FnKind {
   /** A module unit's top-level code. */
@@ -70,6 +73,8 @@ export interface Module {
   /** units[0] is the entry unit. */
   readonly units: readonly ModuleUnit[]
   readonly functions: readonly ModuleFunction[]
+  /** Present when the program was compiled as a contract: its classes' ABI. */
+  readonly contract?: ContractSection
 }
 
 export class ModuleFormatError {
@@ -132,6 +137,7 @@ function writePayload(m: Module, w: ByteWriter): void {
       w.uvar(f.cols[i])
     }
   }
+  if (m.contract) writeContractSection(m.contract, w)
 }
 
 export function encodeModule(m: Module): Uint8Array {
@@ -142,6 +148,7 @@ export function encodeModule(m: Module): Uint8Array {
   out.set(MAGIC, 0)
   out[4] = FORMAT_VERSION & 0xff
   out[5] = FORMAT_VERSION >> 8
+  out[6] = m.contract ? FLAG_CONTRACT : 0
   out.set(sha256(payload), 8)
   out.set(payload, HEADER_SIZE)
   return out
@@ -177,7 +184,7 @@ function decodeOrThrow(bytes: Uint8Array): Module {
   for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i]) fail('not an nVM module: bad magic number')
   const version = bytes[4] | (bytes[5] << 8)
   if (version !== FORMAT_VERSION) fail(`unsupported module format version ${version} (this nVM reads version ${FORMAT_VERSION})`)
-  if (bytes[6] !== 0 || bytes[7] !== 0) fail('unknown header flags')
+  if ((bytes[6] & ~FLAG_CONTRACT) !== 0 || bytes[7] !== 0) fail('unknown header flags')
   const payload = bytes.subarray(HEADER_SIZE)
   const hash = sha256(payload)
   for (let i = 0; i < 32; i++) if (hash[i] !== bytes[8 + i]) fail('content hash does not match: the module is corrupt')
@@ -254,8 +261,9 @@ function decodeOrThrow(bytes: Uint8Array): Module {
     }
     functions.push({ name, kind, unit, arity, captures, code, lines, cols })
   }
+  const contract = (bytes[6] & FLAG_CONTRACT) !== 0 ? readContractSection(r, fail) : undefined
   if (!r.atEnd()) fail(`${r.remaining()} trailing bytes after the last section`)
-  return { constants, symbols, classes, units, functions }
+  return contract ? { constants, symbols, classes, units, functions, contract } : { constants, symbols, classes, units, functions }
 }
 
 /** One NaN for all: module bytes and state must not depend on a NaN's payload. */

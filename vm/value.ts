@@ -109,6 +109,26 @@ export class NBytes extends Obj {
   }
 }
 
+/** A 20-byte account address (contracts and accounts alike): a value like Bytes, but its
+ *  own type, so an Address never equals, nor shares a map key with, Bytes of the same
+ *  content. */
+export class NAddress extends NBytes {
+  override get key(): string {
+    return '\u0102' + super.key
+  }
+}
+
+/** A handle to a persistent Map or List of the running contract: an id in its state, not
+ *  the data. Copying the handle shares the collection (it is the collection's name). */
+export class NHandle extends Obj {
+  constructor(
+    cls: NClass,
+    readonly id: number,
+  ) {
+    super(cls)
+  }
+}
+
 /** A mutable variable shared between a frame and the closures that capture it. Not a
  *  value programs see; it is an Obj (of an internal class) only so that a malformed module
  *  that leaks one gets an ordinary "does not implement" error instead of a host crash. */

@@ -15,11 +15,16 @@ import {
   SCRIPT_MEMORY_LIMIT,
   UNLIMITED_GAS,
 } from './limits.js'
-import { Closure, Fiber, FiberState, Frame, Instance, Method, MethodKind, NBytes, NClass, NList, NRange, type Value } from './value.js'
+import { Closure, Fiber, FiberState, Frame, Instance, Method, MethodKind, NAddress, NBytes, NClass, NList, NRange, type Value } from './value.js'
 import { NMap } from './map-table.js'
 import { execute } from './interpreter.js'
 import { OPCODES } from './opcodes.js'
 import { installCore, CORE_NAMES } from './core/index.js'
+import { CONTRACT_NAMES } from './core/names.js'
+import type { ContractContext } from './contract/natives.js'
+import { restrictForContracts } from './contract/determinism.js'
+
+const IMPLICIT_CONTRACT_NAMES: readonly string[] = [...CORE_NAMES, ...CONTRACT_NAMES]
 import { PRELUDE_MODULE } from './core/prelude.generated.js'
 
 export interface Host {
@@ -46,6 +51,8 @@ export interface VMOptions {
   onError?: (code: RuntimeErrorCode) => void
   /** Compile hot functions to JS (vm/jit.ts); default on. Same output and gas either way. */
   jit?: boolean
+  /** Runs a contract: Num methods whose results differ between machines abort. */
+  contract?: boolean
 }
 
 export interface TraceFrame {
@@ -113,6 +120,12 @@ export class VM {
   fiberClass!: NClass
   intClass!: NClass
   bytesClass!: NClass
+  addressClass!: NClass
+  persistentMapClass!: NClass
+  persistentListClass!: NClass
+  /** Set by the contract runtime (vm/contract/runtime.ts) while a contract runs; null in
+   *  scripts, where persistent state does not exist. */
+  contract: ContractContext | null = null
   boxClass!: NClass
   sequenceClass!: NClass
   /** Classes user code cannot inherit from: their instances are not plain objects. */
@@ -138,6 +151,7 @@ export class VM {
     this.resetGas(UNLIMITED_GAS)
     this.memCap = Infinity
     this.bootstrap()
+    if (opts.contract) restrictForContracts(this)
     this.resetGas(limit)
     this.mem = 0
     this.memCap = this.memoryLimit
@@ -213,6 +227,11 @@ export class VM {
   newRange(from: number, to: number, inclusive: boolean): NRange {
     this.alloc(SIZE.range)
     return new NRange(this.rangeClass, from, to, inclusive)
+  }
+
+  newAddress(bytes: Uint8Array): NAddress {
+    this.alloc(SIZE.bytes + bytes.length)
+    return new NAddress(this.addressClass, bytes)
   }
 
   newBytes(bytes: Uint8Array): NBytes {
@@ -313,6 +332,15 @@ export class VM {
       case 'Sequence':
         this.sequenceClass = cls
         break
+      case 'Address':
+        this.addressClass = cls
+        break
+      case 'PersistentMap':
+        this.persistentMapClass = cls
+        break
+      case 'PersistentList':
+        this.persistentListClass = cls
+        break
     }
   }
 
@@ -363,10 +391,11 @@ export class VM {
       const vars: Value[] = new Array(u.vars.length).fill(null)
       if (core) {
         // Wren: every module starts with the core module's variables. The compiler
-        // declares them first, in CORE_NAMES order.
-        for (let i = 0; i < CORE_NAMES.length && i < u.vars.length; i++) {
-          if (u.vars[i] !== CORE_NAMES[i]) break
-          vars[i] = core.vars[core.varNames.indexOf(CORE_NAMES[i])]
+        // declares them first, in CORE_NAMES order, then a contract's CONTRACT_NAMES.
+        const implicit = m.contract ? IMPLICIT_CONTRACT_NAMES : CORE_NAMES
+        for (let i = 0; i < implicit.length && i < u.vars.length; i++) {
+          if (u.vars[i] !== implicit[i]) break
+          vars[i] = core.vars[core.varNames.indexOf(implicit[i])]
         }
       }
       mod.units.push(new RUnit(u.name, u.vars, vars, null))
@@ -388,6 +417,18 @@ export class VM {
   /** Runs a module's entry unit to completion on a fresh root fiber. */
   runModule(mod: RModule): RunOutcome {
     return this.runUnit(mod.units[0])
+  }
+
+  /** Runs a method closure on `receiver` with `args` on a fresh root fiber, to completion:
+   *  how the contract runtime enters a contract. */
+  callMethod(receiver: Value, closure: Closure, args: readonly Value[]): RunOutcome {
+    const fiber = new Fiber(this.fiberClass, closure)
+    fiber.state = FiberState.Root
+    while (fiber.stack.length < args.length + 1) fiber.stack.push(null)
+    fiber.stack[0] = receiver
+    for (let i = 0; i < args.length; i++) fiber.stack[1 + i] = args[i]
+    fiber.sp = 1 + args.length
+    return this.runFiber(fiber)
   }
 
   private runUnit(unit: RUnit): RunOutcome {

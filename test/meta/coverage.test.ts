@@ -66,6 +66,86 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'a case would be a source of over 1 MiB: the test builds one, and lowers the limit with the maxSourceBytes option',
     coveredBy: 'test/compiler/stack-limits.test.ts',
   },
+  E0067: {
+    why: 'contract rules: language cases compile as scripts; the test compiles contracts',
+    coveredBy: 'test/compiler/contract.test.ts',
+  },
+  E0068: {
+    why: 'contract rules: language cases compile as scripts; the test compiles contracts',
+    coveredBy: 'test/compiler/contract.test.ts',
+  },
+  E0069: {
+    why: 'contract rules: language cases compile as scripts; the test compiles contracts',
+    coveredBy: 'test/compiler/contract.test.ts',
+  },
+  E0070: {
+    why: 'contract rules: language cases compile as scripts; the test compiles contracts',
+    coveredBy: 'test/compiler/contract.test.ts',
+  },
+  E0071: {
+    why: 'contract rules: language cases compile as scripts; the test compiles contracts',
+    coveredBy: 'test/compiler/contract.test.ts',
+  },
+  R0300: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0301: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0302: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0303: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0304: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0305: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0306: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0307: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0308: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0309: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0310: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0311: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0312: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0313: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
+  R0314: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
   R0205: {
     why: 'a refusal comes from the host, not the program: the language cases run on a host that accepts everything',
     coveredBy: 'test/vm/host.test.ts',

@@ -15,6 +15,8 @@ import { fiberTable } from './fiber.js'
 import { systemTable } from './system.js'
 import { intTable } from './int.js'
 import { bytesTable } from './bytes.js'
+import { addressTable, contractTable, persistentListTable, persistentMapTable } from '../contract/natives.js'
+import { chainTable } from '../contract/chain.js'
 
 export { CORE_NAMES } from './names.js'
 
@@ -46,6 +48,11 @@ export function installCore(vm: VM, phase: CorePhase, target?: NClass): void {
       installTable(vm, system, systemTable(vm))
       installTable(vm, vm.intClass, intTable)
       installTable(vm, vm.bytesClass, bytesTable)
+      installTable(vm, vm.core.vars[vm.core.varNames.indexOf('Contract')] as NClass, contractTable)
+      installTable(vm, vm.addressClass, addressTable)
+      installTable(vm, vm.persistentMapClass, persistentMapTable)
+      installTable(vm, vm.persistentListClass, persistentListTable)
+      installTable(vm, vm.core.vars[vm.core.varNames.indexOf('Chain')] as NClass, chainTable)
       return
     }
   }

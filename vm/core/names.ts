@@ -30,3 +30,7 @@ export const CORE_NAMES = [
   'Int',
   'Bytes',
 ] as const
+
+/** Names a contract program sees besides the core ones (compiled with `contract`). Not
+ *  visible to scripts, so Wren programs keep these names for themselves. */
+export const CONTRACT_NAMES = ['Contract', 'Address', 'PersistentMap', 'PersistentList', 'Chain'] as const

@@ -1,7 +1,7 @@
 // Object and Class: the root of every class, and the class of classes.
 
 import { abort } from '../errors.js'
-import { NBytes, NClass, NRange, type Value } from '../value.js'
+import { NBytes, NClass, NHandle, NRange, type Value } from '../value.js'
 import { native, type Native, type NativeTable } from './native.js'
 
 /** Wren's wrenValuesEqual: identity, except Range and Bytes compare by value. Numbers
@@ -9,8 +9,9 @@ import { native, type Native, type NativeTable } from './native.js'
 export function valuesEqual(a: Value, b: Value): boolean {
   if (typeof a === 'number') return Object.is(a, b)
   if (a === b) return true
+  if (a instanceof NHandle && b instanceof NHandle) return a.cls === b.cls && a.id === b.id
   if (a instanceof NRange && b instanceof NRange) return a.from === b.from && a.to === b.to && a.inclusive === b.inclusive
-  if (a instanceof NBytes && b instanceof NBytes) {
+  if (a instanceof NBytes && b instanceof NBytes && a.cls === b.cls) {
     const x = a.bytes
     const y = b.bytes
     if (x.length !== y.length) return false

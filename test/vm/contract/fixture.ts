@@ -1,0 +1,70 @@
+// A contract's state for VM-level tests: one contract's keys in a Map, with every storage
+// operation counted. The chain's real host (journal, accounts, fees) is tested in
+// test/chain/; here only what the nVM does with the keys is under test.
+
+import { compile } from '../../../compiler/compile.js'
+import { encodeArgs, decodeAbiValue, type AbiValue } from '../../../vm/contract/abi-values.js'
+import type { ContractHost } from '../../../vm/contract/host.js'
+import { runContract, type ContractOutcome } from '../../../vm/contract/runtime.js'
+import { ModuleCache } from '../../../vm/loader.js'
+
+export class TestState implements ContractHost {
+  readonly self = new Uint8Array(20).fill(0xcc)
+  caller = new Uint8Array(20).fill(0xaa)
+  value = 0n
+  height = 7
+  time = 1_700_000_000
+  readonly keys = new Map<string, Uint8Array>()
+  readonly events: { topic: string; data: Uint8Array }[] = []
+  reads = 0
+  writes = 0
+  get(key: Uint8Array): Uint8Array | undefined {
+    this.reads++
+    return this.keys.get(hex(key))
+  }
+  set(key: Uint8Array, value: Uint8Array | null): void {
+    this.writes++
+    if (value === null) this.keys.delete(hex(key))
+    else this.keys.set(hex(key), value)
+  }
+  emit(topic: string, data: Uint8Array): void {
+    this.events.push({ topic, data })
+  }
+}
+
+export const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+
+export function compileContract(text: string): Uint8Array {
+  const r = compile({ name: 'main', path: 'c.nest', text }, null, { contract: true })
+  if (!r.bytes) throw new Error(r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'))
+  return r.bytes
+}
+
+/** ABI arguments as the chain passes them: a stored List. */
+export const args = (...values: AbiValue[]): Uint8Array => encodeArgs(values)
+
+/** A deployed contract on a TestState, called by method name. */
+export class Deployed {
+  readonly cache = new ModuleCache()
+  readonly prints: string[] = []
+  constructor(
+    readonly module: Uint8Array,
+    readonly className: string,
+    readonly state = new TestState(),
+  ) {}
+  deploy(a: Uint8Array = args()): ContractOutcome {
+    return this.run({ deploy: true }, a)
+  }
+  call(name: string, a: Uint8Array = args()): ContractOutcome {
+    return this.run({ deploy: false, name }, a)
+  }
+  /** Calls and returns the decoded result; throws with the error otherwise. */
+  value(name: string, ...values: AbiValue[]): AbiValue {
+    const out = this.call(name, args(...values))
+    if (!out.ok) throw new Error(`${name}: ${out.code} ${out.message}`)
+    return decodeAbiValue(out.value)
+  }
+  private run(method: { deploy: true } | { deploy: false; name: string }, a: Uint8Array): ContractOutcome {
+    return runContract({ module: this.module, cache: this.cache, className: this.className, method, args: a, host: this.state, gasLimit: 10_000_000, print: (s) => this.prints.push(s) })
+  }
+}

@@ -1,0 +1,37 @@
+// What a contract's VM asks of the chain: the only way out of the nVM while a contract runs.
+// Synchronous, byte-level and free of VM values, so chain/ implements it without knowing the
+// value model; vm/contract/ turns values into bytes (storable.ts) and charges the gas.
+
+export interface ContractHost {
+  /** The running contract's address (20 bytes). */
+  readonly self: Uint8Array
+  /** A key of the running contract's own state (the host adds the account prefix). */
+  get(key: Uint8Array): Uint8Array | undefined
+  /** Writes (null deletes) a key of the running contract's state, in the call's journal. */
+  set(key: Uint8Array, value: Uint8Array | null): void
+  /** Who called: an account, or the contract that made this call (20 bytes). */
+  readonly caller: Uint8Array
+  /** Value attached to the call, in NEST (0 when none). */
+  readonly value: bigint
+  /** The block being built: its height and its time (seconds since the epoch). */
+  readonly height: number
+  readonly time: number
+  /** Appends an event to the call's journal (reverted with the call). */
+  emit(topic: string, data: Uint8Array): void
+}
+
+/** Keys inside a contract's state. Fields by "Class._name" so that a subclass's `_x` and its
+ *  superclass's `_x` stay apart, as in Wren; collections by handle id. */
+export const enum StateKey {
+  Field = 1,
+  /** u32 counter: the next persistent collection id. */
+  NextHandle = 2,
+  /** Per handle: the entry count. */
+  Count = 3,
+  /** Per handle and key (Map) or index (List): the element. */
+  Entry = 4,
+  /** Per Map handle and insertion position: the key stored there, for iteration. */
+  Order = 5,
+  /** Per Map handle and key: the insertion position of that key. */
+  Position = 6,
+}

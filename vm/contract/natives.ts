@@ -1,0 +1,252 @@
+// The contract classes' natives: Contract (persistent fields), Address, PersistentMap and
+// PersistentList. Every state access goes through the ContractHost of the VM's contract
+// runtime, one storage operation each, charged from STATE_GAS before it happens.
+
+import { ByteWriter } from '../bytes-io.js'
+import { abort } from '../errors.js'
+import { Instance, NAddress, NBytes, NHandle, type Value } from '../value.js'
+import type { VM } from '../vm.js'
+import { native, type NativeTable } from '../core/native.js'
+import { bytesFromHex, toHex } from '../core/bytes.js'
+import { index } from '../core/validate.js'
+import { StateKey, type ContractHost } from './host.js'
+import { ADDRESS_BYTES, decodeValue, encodeValue, type StoreClasses } from './storable.js'
+
+/** Gas of one storage operation, besides the per-byte cost of what it stores or reads. */
+export const STATE_GAS = {
+  read: 40,
+  write: 200,
+  remove: 40,
+} as const
+
+/** What natives need from the contract runtime a VM runs under (vm/contract/runtime.ts). */
+export interface ContractContext {
+  readonly host: ContractHost
+  readonly classes: StoreClasses
+  /** False while a view runs: writing, transferring and emitting abort. */
+  readonly writable: boolean
+}
+
+export function contextOf(vm: VM): ContractContext {
+  const c = vm.contract
+  if (c === null) abort('R0300')
+  return c
+}
+
+export function writableHost(c: ContractContext): ContractHost {
+  if (!c.writable) abort('R0306')
+  return c.host
+}
+
+function key(kind: StateKey, parts: (w: ByteWriter) => void): Uint8Array {
+  const w = new ByteWriter()
+  w.u8(kind)
+  parts(w)
+  return w.finish()
+}
+
+function load(vm: VM, c: ContractContext, k: Uint8Array): Value {
+  vm.charge(STATE_GAS.read)
+  const bytes = c.host.get(k)
+  return bytes === undefined ? null : decodeValue(vm, c.classes, bytes)
+}
+
+/** Stores a value; null removes the key, so state holds no nulls. */
+function store(vm: VM, c: ContractContext, k: Uint8Array, v: Value): void {
+  const host = writableHost(c)
+  if (v === null) {
+    vm.charge(STATE_GAS.remove)
+    host.set(k, null)
+    return
+  }
+  const bytes = encodeValue(vm, c.classes, v)
+  vm.charge(STATE_GAS.write)
+  host.set(k, bytes)
+}
+
+function loadCount(vm: VM, c: ContractContext, h: NHandle): number {
+  const n = load(vm, c, key(StateKey.Count, (w) => w.uvar(h.id)))
+  return typeof n === 'number' ? n : 0
+}
+
+export const contractTable: NativeTable = {
+  methods: {
+    '$field(_)': (vm, a, b) => {
+      const c = contextOf(vm)
+      return load(vm, c, key(StateKey.Field, (w) => w.str(a[b + 1] as string)))
+    },
+    '$field(_,_)': (vm, a, b) => {
+      const c = contextOf(vm)
+      store(vm, c, key(StateKey.Field, (w) => w.str(a[b + 1] as string)), a[b + 2])
+      return a[b + 2]
+    },
+    address: (vm) => vm.newAddress(contextOf(vm).host.self.slice()),
+    toString: native((_vm, a, b) => `instance of ${(a[b] as Instance).cls.name}`),
+  },
+}
+
+export function addressFrom(v: Value, what: string): NAddress {
+  if (!(v instanceof NAddress)) abort('R0304', `${what} must be an Address`)
+  return v
+}
+
+export const addressTable: NativeTable = {
+  statics: {
+    'fromHex(_)': (vm, a, b) => {
+      const s = a[b + 1]
+      if (typeof s !== 'string') abort('R0005', 'Argument')
+      const bytes = bytesFromHex(s)
+      if (bytes === null || bytes.length !== ADDRESS_BYTES) abort('R0304', `"${s}" is not 0x and 40 hex digits`)
+      return vm.newAddress(bytes)
+    },
+    'fromBytes(_)': (vm, a, b) => {
+      const v = a[b + 1]
+      if (!(v instanceof NBytes) || v instanceof NAddress) abort('R0108', 'Argument')
+      if (v.bytes.length !== ADDRESS_BYTES) abort('R0304', `${v.bytes.length} bytes, not ${ADDRESS_BYTES}`)
+      return vm.newAddress(v.bytes.slice())
+    },
+  },
+  methods: {
+    toString: native((_vm, a, b) => '0x' + toHex((a[b] as NAddress).bytes)),
+    bytes: (vm, a, b) => vm.newBytes((a[b] as NAddress).bytes.slice()),
+    hashCode: (_vm, a, b) => {
+      const x = (a[b] as NAddress).bytes
+      return ((x[0] << 24) | (x[1] << 16) | (x[2] << 8) | x[3]) >>> 0
+    },
+  },
+}
+
+/** A new persistent collection: the next id of the contract's handle counter. */
+function newHandle(vm: VM, cls: 'persistentMap' | 'persistentList'): NHandle {
+  const c = contextOf(vm)
+  const k = key(StateKey.NextHandle, () => {})
+  const next = load(vm, c, k)
+  const id = typeof next === 'number' ? next : 1
+  store(vm, c, k, id + 1)
+  return new NHandle(c.classes[cls], id)
+}
+
+const handle = (a: Value[], b: number) => a[b] as NHandle
+
+// Map entries sit at Entry‖id‖key; iteration uses a dense order (Order‖id‖position → key,
+// Position‖id‖key → position). Removing moves the last key into the freed position, so
+// every operation stays O(1) storage operations; iteration is insertion order until a
+// removal reorders it.
+const entryKey = (h: NHandle, k: Uint8Array) => key(StateKey.Entry, (w) => (w.uvar(h.id), w.bytes(k)))
+const positionKey = (h: NHandle, k: Uint8Array) => key(StateKey.Position, (w) => (w.uvar(h.id), w.bytes(k)))
+const orderKey = (h: NHandle, i: number) => key(StateKey.Order, (w) => (w.uvar(h.id), w.uvar(i)))
+const countKey = (h: NHandle) => key(StateKey.Count, (w) => w.uvar(h.id))
+
+function mapKeyBytes(vm: VM, c: ContractContext, k: Value): Uint8Array {
+  if (k instanceof Instance || k instanceof NHandle) abort('R0008')
+  return encodeValue(vm, c.classes, k)
+}
+
+export const persistentMapTable: NativeTable = {
+  statics: {
+    'new()': (vm) => newHandle(vm, 'persistentMap'),
+  },
+  methods: {
+    '[_]': (vm, a, b) => {
+      const c = contextOf(vm)
+      return load(vm, c, entryKey(handle(a, b), mapKeyBytes(vm, c, a[b + 1])))
+    },
+    '[_]=(_)': (vm, a, b) => {
+      const c = contextOf(vm)
+      const h = handle(a, b)
+      const k = mapKeyBytes(vm, c, a[b + 1])
+      const v = a[b + 2]
+      if (v === null) {
+        removeEntry(vm, c, h, k)
+        return null
+      }
+      const pos = load(vm, c, positionKey(h, k))
+      if (pos === null) {
+        const n = loadCount(vm, c, h)
+        store(vm, c, orderKey(h, n), a[b + 1])
+        store(vm, c, positionKey(h, k), n)
+        store(vm, c, countKey(h), n + 1)
+      }
+      store(vm, c, entryKey(h, k), v)
+      return v
+    },
+    'containsKey(_)': (vm, a, b) => {
+      const c = contextOf(vm)
+      return load(vm, c, positionKey(handle(a, b), mapKeyBytes(vm, c, a[b + 1]))) !== null
+    },
+    'remove(_)': (vm, a, b) => {
+      const c = contextOf(vm)
+      const h = handle(a, b)
+      const k = mapKeyBytes(vm, c, a[b + 1])
+      const old = load(vm, c, entryKey(h, k))
+      removeEntry(vm, c, h, k)
+      return old
+    },
+    count: (vm, a, b) => loadCount(vm, contextOf(vm), handle(a, b)),
+    /** The key at an iteration position (0 .. count-1): what `keys` iterates with. */
+    'keyAt(_)': (vm, a, b) => {
+      const c = contextOf(vm)
+      const h = handle(a, b)
+      const i = index(a[b + 1], loadCount(vm, c, h), 'Position')
+      return load(vm, c, orderKey(h, i))
+    },
+    toString: native((_vm, a, b) => `PersistentMap #${handle(a, b).id}`),
+  },
+}
+
+function removeEntry(vm: VM, c: ContractContext, h: NHandle, k: Uint8Array): void {
+  const pos = load(vm, c, positionKey(h, k))
+  if (typeof pos !== 'number') return
+  const last = loadCount(vm, c, h) - 1
+  if (pos !== last) {
+    const moved = load(vm, c, orderKey(h, last))
+    store(vm, c, orderKey(h, pos), moved)
+    store(vm, c, positionKey(h, mapKeyBytes(vm, c, moved)), pos)
+  }
+  store(vm, c, orderKey(h, last), null)
+  store(vm, c, positionKey(h, k), null)
+  store(vm, c, entryKey(h, k), null)
+  store(vm, c, countKey(h), last === 0 ? null : last)
+}
+
+const listKey = (h: NHandle, i: number) => key(StateKey.Entry, (w) => (w.uvar(h.id), w.uvar(i)))
+
+export const persistentListTable: NativeTable = {
+  statics: {
+    'new()': (vm) => newHandle(vm, 'persistentList'),
+  },
+  methods: {
+    'add(_)': (vm, a, b) => {
+      const c = contextOf(vm)
+      const h = handle(a, b)
+      const n = loadCount(vm, c, h)
+      store(vm, c, listKey(h, n), a[b + 1])
+      store(vm, c, countKey(h), n + 1)
+      return a[b + 1]
+    },
+    '[_]': (vm, a, b) => {
+      const c = contextOf(vm)
+      const h = handle(a, b)
+      return load(vm, c, listKey(h, index(a[b + 1], loadCount(vm, c, h), 'Subscript')))
+    },
+    '[_]=(_)': (vm, a, b) => {
+      const c = contextOf(vm)
+      const h = handle(a, b)
+      store(vm, c, listKey(h, index(a[b + 1], loadCount(vm, c, h), 'Subscript')), a[b + 2])
+      return a[b + 2]
+    },
+    /** Removes and returns the last element: the O(1) removal a persistent list offers. */
+    'removeLast()': (vm, a, b) => {
+      const c = contextOf(vm)
+      const h = handle(a, b)
+      const n = loadCount(vm, c, h)
+      if (n === 0) abort('R0004', 'Subscript')
+      const v = load(vm, c, listKey(h, n - 1))
+      store(vm, c, listKey(h, n - 1), null)
+      store(vm, c, countKey(h), n === 1 ? null : n - 1)
+      return v
+    },
+    count: (vm, a, b) => loadCount(vm, contextOf(vm), handle(a, b)),
+    toString: native((_vm, a, b) => `PersistentList #${handle(a, b).id}`),
+  },
+}

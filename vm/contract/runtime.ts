@@ -1,0 +1,148 @@
+// One contract call in a fresh VM: load the (cached, verified) module, run its top level
+// (class definitions and constants), check the call against the ABI, run the method on an
+// instance that holds nothing (its fields are the chain's state), check and encode the
+// result. What the chain's state transition calls for deploys and calls; nothing here knows
+// about accounts, fees or journals: the ContractHost does.
+
+import { Abort } from '../errors.js'
+import { formatRuntimeError, type RuntimeErrorCode } from '../errors.js'
+import { LoadError } from '../loader.js'
+import { Instance, MethodKind, NAddress, NBytes, NClass, NList, type Value } from '../value.js'
+import { NMap } from '../map-table.js'
+import { VM, type RunOutcome, type TraceFrame } from '../vm.js'
+import type { ModuleCache } from '../loader.js'
+import { abiOf, type AbiMethod, type AbiType } from './abi.js'
+import type { ContractHost } from './host.js'
+import type { ContractContext } from './natives.js'
+import { decodeValue, encodeValue, type StoreClasses } from './storable.js'
+
+export interface ContractCall {
+  /** Module bytes; verified once per content hash through `cache`. */
+  readonly module: Uint8Array
+  readonly cache?: ModuleCache
+  readonly className: string
+  /** The constructor at deploy, else the ABI method of this name (and argument count). */
+  readonly method: { readonly deploy: true } | { readonly deploy: false; readonly name: string }
+  /** ABI-encoded arguments: a stored List of storable values. */
+  readonly args: Uint8Array
+  readonly host: ContractHost
+  readonly gasLimit: number
+  /** System.print output (shown by local chains and `unest test`; costs the same gas everywhere). */
+  readonly print?: (text: string) => void
+}
+
+export type ContractOutcome =
+  | { readonly ok: true; readonly value: Uint8Array; readonly gasUsed: number; readonly abi: AbiMethod | null }
+  | {
+      readonly ok: false
+      readonly code: RuntimeErrorCode | 'load'
+      readonly message: string
+      readonly trace: readonly TraceFrame[]
+      readonly gasUsed: number
+      readonly fatal: boolean
+    }
+
+export function runContract(call: ContractCall): ContractOutcome {
+  const vm = new VM({ host: { write: (s) => call.print?.(s) }, gasLimit: call.gasLimit, cache: call.cache, contract: true })
+  const mod = vm.load(call.module)
+  if (mod instanceof LoadError) return failure(vm, 'load', `the module does not load: ${mod.message}`)
+  const section = mod.loaded.module.contract
+  if (!section) return failure(vm, 'load', 'the module was not compiled as a contract')
+  const top = vm.runModule(mod)
+  if (top.kind === 'error') return fromRun(top)
+
+  const unit = mod.units[0]
+  const cls = unit.vars[unit.varNames.indexOf(call.className)]
+  const abi = abiOf(section, call.className)
+  if (!(cls instanceof NClass) || abi === null) return refuse(vm, 'R0311', call.className)
+  if (cls.numFields !== 0) return refuse(vm, 'R0312', call.className)
+
+  const classes: StoreClasses = {
+    persistentMap: vm.persistentMapClass,
+    persistentList: vm.persistentListClass,
+    named: (name) => {
+      const v = unit.vars[unit.varNames.indexOf(name)]
+      return v instanceof NClass && !section.classes.some((c) => c.name === name) ? v : undefined
+    },
+  }
+  let args: Value
+  try {
+    vm.contract = { host: call.host, classes, writable: false }
+    args = decodeValue(vm, classes, call.args)
+  } catch (e) {
+    if (e instanceof Abort) return failure(vm, 'R0313', formatRuntimeError('R0313', []))
+    throw e
+  }
+  if (!(args instanceof NList)) return refuse(vm, 'R0313')
+
+  const m = call.method.deploy
+    ? abi.find((x) => x.kind === 'deploy') ?? (args.items.length === 0 ? null : undefined)
+    : abi.find((x) => x.kind !== 'deploy' && x.name === (call.method as { name: string }).name && x.params.length === args.items.length)
+  const what = call.method.deploy ? 'new' : call.method.name
+  if (m === undefined) return refuse(vm, 'R0307', call.className, what, args.items.length)
+  if (call.host.value > 0n && m !== null && m.kind !== 'payable' && m.kind !== 'deploy') return refuse(vm, 'R0309', `${call.className}.${what}`)
+  if (call.host.value > 0n && m === null) return refuse(vm, 'R0309', `${call.className}.new`)
+  for (let i = 0; m !== null && i < m.params.length; i++) {
+    const p = m.params[i]
+    if (!hasType(args.items[i], p.type)) return refuse(vm, 'R0308', i + 1, p.name, `${call.className}.${what}`, p.type)
+  }
+
+  const self = vm.newInstance(cls)
+  vm.contract = { host: call.host, classes, writable: m === null || m.kind !== 'view' }
+  if (m === null) return { ok: true, value: encodeValue(vm, classes, null), gasUsed: vm.gasUsed, abi: null }
+  const sig = m.kind === 'deploy' ? 'init ' + m.signature : m.signature
+  const method = cls.methods[vm.intern(sig)]
+  if (method === undefined || method.kind !== MethodKind.Closure) return refuse(vm, 'R0307', call.className, what, args.items.length)
+  const out = vm.callMethod(self, method.closure!, args.items)
+  if (out.kind === 'error') return fromRun(out)
+  // `returns` left out means the method returns nothing: a one-line body's value is dropped.
+  const result = m.returns === 'Null' ? null : out.value
+  if (!hasType(result, m.returns)) return refuse(vm, 'R0310', `${call.className}.${what}`, typeName(vm, result), m.returns)
+  try {
+    return { ok: true, value: encodeValue(vm, classes, result), gasUsed: vm.gasUsed, abi: m }
+  } catch (e) {
+    if (e instanceof Abort) return failure(vm, (e as Abort).code, String(e.value))
+    throw e
+  }
+}
+
+function hasType(v: Value, t: AbiType): boolean {
+  switch (t) {
+    case 'Null':
+      return v === null
+    case 'Bool':
+      return typeof v === 'boolean'
+    case 'Num':
+      return typeof v === 'number'
+    case 'Int':
+      return typeof v === 'bigint'
+    case 'String':
+      return typeof v === 'string'
+    case 'Bytes':
+      return v instanceof NBytes && !(v instanceof NAddress)
+    case 'Address':
+      return v instanceof NAddress
+    case 'List':
+      return v instanceof NList
+    case 'Map':
+      return v instanceof NMap
+    case 'Any':
+      return true
+  }
+}
+
+function typeName(vm: VM, v: Value): string {
+  return vm.classOf(v).name
+}
+
+function refuse(vm: VM, code: RuntimeErrorCode, ...args: (string | number)[]): ContractOutcome {
+  return failure(vm, code, formatRuntimeError(code, args))
+}
+
+function failure(vm: VM, code: RuntimeErrorCode | 'load', message: string): ContractOutcome {
+  return { ok: false, code, message, trace: [], gasUsed: vm.gasUsed, fatal: false }
+}
+
+function fromRun(out: Extract<RunOutcome, { kind: 'error' }>): ContractOutcome {
+  return { ok: false, code: out.code, message: out.message, trace: out.trace, gasUsed: out.gasUsed, fatal: out.fatal }
+}

@@ -69,6 +69,7 @@ export const RUNTIME_ERRORS = {
   R0312: 'Contract class {0} has fields that are not persistent (declared in a class compiled as a script).',
   R0313: 'Arguments must be encoded as a list of storable values.',
   R0314: 'Num.{0} is not available in contracts: its result can differ between machines.',
+  R0315: '{0} is not available in contracts: control returns to the fiber that passed it.',
   // Fatal: cannot be caught by Fiber.try.
   R0200: 'Out of gas: used {0} of {1}.',
   R0201: 'Call depth limit of {0} frames exceeded.',

@@ -608,6 +608,7 @@ export function execute(vm: VM): RunOutcome {
                   return { kind: 'ok', value: r, gasUsed: vm.gasUsed }
                 }
                 fiber.caller = null
+                vm.keepSavepoint(fiber)
                 fiber = caller
                 vm.fiber = caller
                 stack = fiber.stack
@@ -875,6 +876,10 @@ export function execute(vm: VM): RunOutcome {
           current.error = e.value as Value
           if (current.state === FiberState.Try && current.caller !== null) {
             catcher = current.caller
+            if (current.savepoint >= 0) {
+              vm.contract?.host.revertTo(current.savepoint)
+              current.savepoint = -1
+            }
             break
           }
           const caller: Fiber | null = current.caller

@@ -179,6 +179,9 @@ export class Fiber extends Obj {
   state: FiberState = FiberState.Other
   /** undefined while no error; Fiber.abort(null) is not an error (Wren). */
   error: Value | undefined = undefined
+  /** In a contract, the journal checkpoint Fiber.try took for this fiber (-1: none): its
+   *  effects are kept when it returns or yields to the trier, undone when it aborts. */
+  savepoint = -1
   constructor(
     cls: NClass,
     readonly entry: Closure,

@@ -419,6 +419,14 @@ export class VM {
     return this.runUnit(mod.units[0])
   }
 
+  /** Control leaves a fiber for the fiber that tried it: keep what it did (contracts). */
+  keepSavepoint(fiber: Fiber): void {
+    if (fiber.savepoint >= 0) {
+      this.contract?.host.release(fiber.savepoint)
+      fiber.savepoint = -1
+    }
+  }
+
   /** Runs a method closure on `receiver` with `args` on a fresh root fiber, to completion:
    *  how the contract runtime enters a contract. */
   callMethod(receiver: Value, closure: Closure, args: readonly Value[]): RunOutcome {

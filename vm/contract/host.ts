@@ -18,6 +18,12 @@ export interface ContractHost {
   readonly time: number
   /** Appends an event to the call's journal (reverted with the call). */
   emit(topic: string, data: Uint8Array): void
+  /** Fiber.try's savepoints: nested, last in first out. */
+  checkpoint(): number
+  /** Undoes every effect since the checkpoint, and drops it. */
+  revertTo(checkpoint: number): void
+  /** Keeps the effects since the checkpoint, and drops it. */
+  release(checkpoint: number): void
 }
 
 /** Keys inside a contract's state. Fields by "Class._name" so that a subclass's `_x` and its

@@ -42,16 +42,27 @@ const self = (a: Value[], b: number) => a[b] as Fiber
 
 function call(isCall: boolean, hasValue: boolean, verb: string, isTry = false): ControlNative {
   return (vm, a, b) => {
+    // In a contract, control must come back to whoever passed it, so that Fiber.try's
+    // savepoints nest: transferring control elsewhere is refused.
+    if (!isCall && vm.contract !== null) abort('R0315', 'Fiber.transfer')
     runFiber(vm, self(a, b), a, b, isCall, hasValue, verb)
-    if (isTry) (vm.fiber as Fiber).state = FiberState.Try
+    if (isTry) {
+      const target = vm.fiber as Fiber
+      target.state = FiberState.Try
+      if (vm.contract !== null) target.savepoint = vm.contract.host.checkpoint()
+    }
     return Control.Continue
   }
 }
+
 
 function yieldTo(hasValue: boolean): ControlNative {
   return (vm, a, b) => {
     const current = vm.fiber as Fiber
     const caller = current.caller
+    // A contract call ends when its method returns; yielding out of its root fiber cannot.
+    if (caller === null && vm.contract !== null) abort('R0315', 'Fiber.yield out of the call')
+    vm.keepSavepoint(current)
     current.caller = null
     current.state = FiberState.Other
     vm.fiber = caller
@@ -75,14 +86,19 @@ export const fiberTable: NativeTable = {
     },
     'abort(_)': (vm, a, b) => {
       const err = a[b + 1]
-      // Wren: an explicit null is not an error; the call just returns.
-      if (err === null) return a[b]
+      // Wren: an explicit null is not an error; the call just returns. A contract that
+      // says abort aborts: a null message must not let a failed check pass.
+      if (err === null) {
+        if (vm.contract === null) return a[b]
+        return vm.throwValue('Fiber.abort(null)')
+      }
       return vm.throwValue(err)
     },
     current: (vm) => vm.fiber,
   },
   staticControl: {
     'suspend()': (vm) => {
+      if (vm.contract !== null) abort('R0315', 'Fiber.suspend')
       vm.fiber = null
       return Control.Continue
     },
@@ -99,6 +115,7 @@ export const fiberTable: NativeTable = {
     'transfer()': call(false, false, 'transfer to'),
     'transfer(_)': call(false, true, 'transfer to'),
     'transferError(_)': (vm, a, b) => {
+      if (vm.contract !== null) abort('R0315', 'Fiber.transferError')
       const err = a[b + 1]
       runFiber(vm, self(a, b), a, b, false, true, 'transfer to')
       vm.pendingError = err

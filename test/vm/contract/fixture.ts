@@ -24,11 +24,33 @@ export class TestState implements ContractHost {
   }
   set(key: Uint8Array, value: Uint8Array | null): void {
     this.writes++
-    if (value === null) this.keys.delete(hex(key))
-    else this.keys.set(hex(key), value)
+    const k = hex(key)
+    this.undo.push(() => {
+      const old = this.keys.get(k)
+      return () => (old === undefined ? this.keys.delete(k) : this.keys.set(k, old))
+    })
+    if (value === null) this.keys.delete(k)
+    else this.keys.set(k, value)
   }
   emit(topic: string, data: Uint8Array): void {
     this.events.push({ topic, data })
+    this.undo.push(() => () => this.events.pop())
+  }
+  // Savepoints: an undo log, each entry captured before its effect.
+  private readonly log: (() => void)[] = []
+  private readonly undo = { push: (capture: () => () => void) => this.log.push(capture()) }
+  readonly checkpoints: number[] = []
+  checkpoint(): number {
+    this.checkpoints.push(this.log.length)
+    return this.checkpoints.length - 1
+  }
+  revertTo(cp: number): void {
+    const mark = this.checkpoints[cp]
+    while (this.log.length > mark) this.log.pop()!()
+    this.checkpoints.length = cp
+  }
+  release(cp: number): void {
+    this.checkpoints.length = cp
   }
 }
 
@@ -65,6 +87,11 @@ export class Deployed {
     return decodeAbiValue(out.value)
   }
   private run(method: { deploy: true } | { deploy: false; name: string }, a: Uint8Array): ContractOutcome {
-    return runContract({ module: this.module, cache: this.cache, className: this.className, method, args: a, host: this.state, gasLimit: 10_000_000, print: (s) => this.prints.push(s) })
+    // As the chain does: a failed call's effects are undone.
+    const cp = this.state.checkpoint()
+    const out = runContract({ module: this.module, cache: this.cache, className: this.className, method, args: a, host: this.state, gasLimit: 10_000_000, print: (s) => this.prints.push(s) })
+    if (out.ok) this.state.release(cp)
+    else this.state.revertTo(cp)
+    return out
   }
 }

@@ -291,3 +291,93 @@ t.test('the same call uses the same gas, whatever the state around it', async (t
   t.equal(x.gasUsed, y.gasUsed)
   t.ok(x.gasUsed > 200, 'a state write is charged')
 })
+
+const savepoints = compileContract(`
+class S is Contract {
+  #deploy
+  construct new() { _log = [] }
+  note(x) { _log = _log + [x] }
+  #public(returns = List)
+  tryAbort() {
+    note("before")
+    var f = Fiber.new {
+      note("inside")
+      Chain.emit("Inside", 1)
+      Fiber.abort("no")
+    }
+    var err = f.try()
+    note("after")
+    return [err, _log]
+  }
+  #public(depth = Num, returns = List)
+  nested(depth) {
+    // Level d writes d, then tries level d + 1; odd levels abort after their child returns.
+    var level
+    level = Fn.new { |d|
+      note(d)
+      if (d < depth) Fiber.new { level.call(d + 1) }.try()
+      if (d % 2 == 1) Fiber.abort("odd %(d)")
+    }
+    Fiber.new { level.call(0) }.try()
+    return _log
+  }
+  #public(returns = List)
+  yielded() {
+    var f = Fiber.new {
+      note("first")
+      Fiber.yield(1)
+      note("second")
+      Fiber.abort("late")
+    }
+    f.try()
+    f.try()
+    return _log
+  }
+  #public
+  abortNull() {
+    note("x")
+    Fiber.abort(null)
+  }
+  #public
+  yieldOut() { Fiber.yield(1) }
+  #public
+  transfer() { Fiber.new { 1 }.transfer() }
+  #view(returns = List)
+  log { _log }
+}`)
+
+t.test('Fiber.try is a savepoint in a contract', async (t) => {
+  const c = new Deployed(savepoints, 'S')
+  t.ok(c.deploy().ok)
+  t.same(c.value('tryAbort'), ['no', ['before', 'after']], "the aborted fiber's writes and events are undone")
+  t.same(c.state.events, [])
+})
+
+t.test('savepoints nest', async (t) => {
+  const c = new Deployed(savepoints, 'S')
+  c.deploy()
+  // Level 0 keeps its note; 1 aborts (undoing 1..4); so only 0 stays.
+  t.same(c.value('nested', 4), [0])
+  const d = new Deployed(savepoints, 'S')
+  d.deploy()
+  t.same(d.value('nested', 0), [0])
+  const e = new Deployed(savepoints, 'S')
+  e.deploy()
+  // Depth 9: every odd level aborts, so nothing below level 1 survives either.
+  t.same(e.value('nested', 9), [0])
+})
+
+t.test('yielding to the trier keeps the effects so far', async (t) => {
+  const c = new Deployed(savepoints, 'S')
+  c.deploy()
+  t.same(c.value('yielded'), ['first'])
+})
+
+t.test('contracts abort where Wren would not (R0315, Fiber.abort(null))', async (t) => {
+  const c = new Deployed(savepoints, 'S')
+  c.deploy()
+  t.match(c.call('abortNull'), { ok: false, code: 'R0028', message: 'Fiber.abort(null)' })
+  t.match(c.call('yieldOut'), { ok: false, code: 'R0315' })
+  t.match(c.call('transfer'), { ok: false, code: 'R0315' })
+  t.same(c.value('log'), [], 'a failed call leaves the state as it was for the next call (the chain reverts it)')
+})

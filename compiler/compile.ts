@@ -178,6 +178,7 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
   /** No module comes out: the entry unit has errors, or the module passed a limit. */
   let failed = false
   const contractClasses: AbiClass[] = []
+  const entryClasses: AbiClass[] = []
 
   for (let q = 0; q < queue.length; q++) {
     const name = queue[q]
@@ -230,13 +231,16 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
         diagnostics.push(diagnostic('E0070', source, { start: 0, end: 0 }, [], { help: 'declare `class Name is Contract { ... }`' }))
         failed = true
       }
-      contractClasses.push(...abi)
+      // Imported contracts first: the section's last class is the entry unit's last, the
+      // one a deploy of this module creates.
+      if (q === 0) entryClasses.push(...abi)
+      else contractClasses.push(...abi)
     }
   }
 
   if (failed) return { module: null, bytes: null, diagnostics, sources }
   const built = builder.build()
-  const module: Module = opts.contract ? { ...built, contract: { classes: contractClasses } } : built
+  const module: Module = opts.contract ? { ...built, contract: { classes: [...contractClasses, ...entryClasses] } } : built
   const bytes = encodeModule(module)
   if (bytes.length > builder.maxModuleBytes) {
     // A sum over every unit: no one construct passes it, so it points at the program's start.

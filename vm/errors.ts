@@ -70,6 +70,10 @@ export const RUNTIME_ERRORS = {
   R0313: 'Arguments must be encoded as a list of storable values.',
   R0314: 'Num.{0} is not available in contracts: its result can differ between machines.',
   R0315: '{0} is not available in contracts: control returns to the fiber that passed it.',
+  R0316: 'Cannot move tokens: {0}.',
+  R0317: 'Call failed: {0}',
+  R0318: 'A view may call only views: {0} is not one.',
+  R0319: 'Reentrancy refused: {0} is already on the call stack and {1} is not #reentrant.',
   // Fatal: cannot be caught by Fiber.try.
   R0200: 'Out of gas: used {0} of {1}.',
   R0201: 'Call depth limit of {0} frames exceeded.',

@@ -37,7 +37,7 @@ export class ModuleCache {
     if (bytes.length >= 40) {
       const cached = this.byHash.get(moduleHash(bytes))
       // The hash only names the payload; compare bytes so a forged header cannot alias.
-      if (cached && cached.bytes.length === bytes.length && cached.bytes.every((b, i) => b === bytes[i])) return cached
+      if (cached && (cached.bytes === bytes || (cached.bytes.length === bytes.length && cached.bytes.every((b, i) => b === bytes[i])))) return cached
     }
     const loaded = loadModule(bytes)
     if (!(loaded instanceof LoadError)) this.byHash.set(loaded.hash, loaded)

@@ -123,6 +123,7 @@ export class VM {
   addressClass!: NClass
   persistentMapClass!: NClass
   persistentListClass!: NClass
+  callResultClass!: NClass
   /** Set by the contract runtime (vm/contract/runtime.ts) while a contract runs; null in
    *  scripts, where persistent state does not exist. */
   contract: ContractContext | null = null
@@ -340,6 +341,9 @@ export class VM {
         break
       case 'PersistentList':
         this.persistentListClass = cls
+        break
+      case 'CallResult':
+        this.callResultClass = cls
         break
     }
   }

@@ -101,9 +101,14 @@ export class Journal<B extends KvRead = KvRead> implements KvRead {
     return this.writes.values()
   }
 
-  /** The events kept so far, in order (a copy). */
-  events(): ChainEvent[] {
-    return this.log.slice()
+  /** The events kept so far, in order (a copy); from `from` on when given. */
+  events(from = 0): ChainEvent[] {
+    return this.log.slice(from)
+  }
+
+  /** How many events are kept so far. */
+  get eventCount(): number {
+    return this.log.length
   }
 
   /**

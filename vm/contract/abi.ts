@@ -44,7 +44,8 @@ export interface AbiClass {
 }
 
 export interface ContractSection {
-  /** In declaration order; the last class of the entry unit is deployed by default. */
+  /** Imported units' classes, then the entry unit's, each in declaration order: a deploy of
+   *  the module creates the last one. */
   readonly classes: readonly AbiClass[]
 }
 

@@ -5,16 +5,134 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
 import { blake3 } from '@noble/hashes/blake3.js'
 import { abort } from '../errors.js'
-import { NBytes, type Value } from '../value.js'
+import { NAddress, NBytes, NList, type Value } from '../value.js'
+import { NMap } from '../map-table.js'
+import { toHex } from '../core/bytes.js'
 import type { VM } from '../vm.js'
 import type { NativeTable } from '../core/native.js'
-import { encodeValue } from './storable.js'
-import { contextOf, writableHost } from './natives.js'
+import { decodeValue, encodeValue } from './storable.js'
+import { contextOf, writableHost, type ContractContext } from './natives.js'
 
 /** Gas of hashing: a fixed part and a part per 32 bytes hashed. */
 export const HASH_GAS = { base: 30, per32: 6 } as const
 /** Gas of an event: a fixed part; its data pays per byte as a stored value does. */
 export const EMIT_GAS = 100
+/** Gas of reading a balance and of moving tokens, besides the storage they touch. */
+export const BALANCE_GAS = 40
+export const TRANSFER_GAS = 300
+/** Gas of a call or deploy itself; the callee's own gas is charged as it is used. */
+export const CALL_GAS = 500
+
+/** The part of the remaining gas a call may forward: all but 1/64 (so a chain of calls
+ *  cannot leave its caller without gas to finish). */
+export function forwardable(remaining: number): number {
+  return remaining - Math.floor(remaining / 64)
+}
+
+const NEST = 'NEST'
+
+function address(v: Value, what: string): NAddress {
+  if (!(v instanceof NAddress)) abort('R0304', `${what} must be an Address`)
+  return v
+}
+
+function token(v: Value): string {
+  if (typeof v !== 'string' || !/^[A-Z0-9]{1,8}$/.test(v)) abort('R0316', 'a token is 1 to 8 of A-Z and 0-9')
+  return v
+}
+
+function amount(v: Value): bigint {
+  if (typeof v !== 'bigint') abort('R0107', 'Amount')
+  if (v === 0n) abort('R0316', 'amounts must be above 0')
+  return v
+}
+
+function balance(vm: VM, who: Value, tok: string): Value {
+  vm.charge(BALANCE_GAS)
+  return contextOf(vm).host.balance(address(who, 'Account').bytes, tok)
+}
+
+function transfer(vm: VM, to: Value, tok: string, amt: Value): Value {
+  const c = contextOf(vm)
+  const host = writableHost(c)
+  const a = amount(amt)
+  const dest = address(to, 'Recipient')
+  vm.charge(TRANSFER_GAS)
+  if (!host.transfer(dest.bytes, tok, a)) abort('R0316', `insufficient ${tok}: ${host.balance(host.self, tok)} held, ${a} needed`)
+  return null
+}
+
+interface CallOptions {
+  readonly value: bigint
+  readonly gas: number | null
+}
+
+function options(vm: VM, v: Value): CallOptions {
+  if (v === null) return { value: 0n, gas: null }
+  if (!(v instanceof NMap)) abort('R0316', 'call options are a Map such as {"value": 1n, "gas": 5000}')
+  const value = v.get('value') ?? 0n
+  const gas = v.get('gas') ?? null
+  if (typeof value !== 'bigint') abort('R0107', 'Option value')
+  if (gas !== null && (typeof gas !== 'number' || !Number.isInteger(gas) || gas < 0)) abort('R0316', 'option gas must be a whole Num')
+  return { value, gas: gas as number | null }
+}
+
+/** Gas for a callee, after charging the call itself. */
+function calleeGas(vm: VM, named: number | null): number {
+  vm.charge(CALL_GAS)
+  const most = forwardable(vm.gasLimit - vm.gasUsed)
+  return named === null ? most : Math.min(named, most)
+}
+
+function argsOf(vm: VM, c: ContractContext, v: Value): Uint8Array {
+  if (!(v instanceof NList)) abort('R0111', 'Arguments')
+  return encodeValue(vm, c.classes, v)
+}
+
+/** Makes a call through the host; its gas is the caller's. Returns the result or the error. */
+function callThrough(vm: VM, to: Value, method: Value, args: Value, opts: Value): { ok: true; value: Value } | { ok: false; message: string } {
+  const c = contextOf(vm)
+  const dest = address(to, 'Callee')
+  if (typeof method !== 'string') abort('R0005', 'Method')
+  const o = options(vm, opts)
+  if (o.value > 0n) writableHost(c)
+  const encoded = argsOf(vm, c, args)
+  const gas = calleeGas(vm, o.gas)
+  const r = c.host.call({ to: dest.bytes, method, args: encoded, value: o.value, gas, viewOnly: !c.writable })
+  vm.charge(r.gasUsed)
+  if (!r.ok) return { ok: false, message: `${method} on ${'0x' + toHex(dest.bytes)} failed: ${r.message}` }
+  return { ok: true, value: decodeValue(vm, c.classes, r.value) }
+}
+
+function call(vm: VM, a: Value[], b: number, opts: Value): Value {
+  const r = callThrough(vm, a[b + 1], a[b + 2], a[b + 3], opts)
+  if (!r.ok) abort('R0317', r.message)
+  return r.value
+}
+
+function tryCall(vm: VM, a: Value[], b: number, opts: Value): Value {
+  const r = callThrough(vm, a[b + 1], a[b + 2], a[b + 3], opts)
+  const result = vm.newInstance(vm.callResultClass)
+  result.fields[0] = r.ok
+  result.fields[1] = r.ok ? r.value : null
+  result.fields[2] = r.ok ? null : r.message
+  return result
+}
+
+/** `X.new(args)` on a contract class: deploys X (of this module) and returns its Address. */
+export function deployNative(className: string, arity: number) {
+  return (vm: VM, a: Value[], b: number): Value => {
+    const c = contextOf(vm)
+    writableHost(c)
+    const args = vm.newList(a.slice(b + 1, b + 1 + arity))
+    const encoded = encodeValue(vm, c.classes, args)
+    const gas = calleeGas(vm, null)
+    const r = c.host.deploy({ className, args: encoded, value: 0n, gas })
+    vm.charge(r.gasUsed)
+    if (!r.ok) abort('R0317', `deploying ${className} failed: ${r.message}`)
+    return decodeValue(vm, c.classes, r.value)
+  }
+}
 
 function hashOf(f: (d: Uint8Array) => Uint8Array) {
   return (vm: VM, a: Value[], b: number): Value => {
@@ -35,6 +153,14 @@ export const chainTable: NativeTable = {
     'sha256(_)': hashOf(sha256),
     'keccak256(_)': hashOf(keccak_256),
     'blake3(_)': hashOf((d) => blake3(d)),
+    'balance(_)': (vm, a, b) => balance(vm, a[b + 1], NEST),
+    'balance(_,_)': (vm, a, b) => balance(vm, a[b + 1], token(a[b + 2])),
+    'transfer(_,_)': (vm, a, b) => transfer(vm, a[b + 1], NEST, a[b + 2]),
+    'transfer(_,_,_)': (vm, a, b) => transfer(vm, a[b + 1], token(a[b + 2]), a[b + 3]),
+    'call(_,_,_)': (vm, a, b) => call(vm, a, b, null),
+    'call(_,_,_,_)': (vm, a, b) => call(vm, a, b, a[b + 4]),
+    'tryCall(_,_,_)': (vm, a, b) => tryCall(vm, a, b, null),
+    'tryCall(_,_,_,_)': (vm, a, b) => tryCall(vm, a, b, a[b + 4]),
     'emit(_,_)': (vm, a, b) => {
       const c = contextOf(vm)
       const host = writableHost(c)

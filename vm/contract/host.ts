@@ -24,7 +24,40 @@ export interface ContractHost {
   revertTo(checkpoint: number): void
   /** Keeps the effects since the checkpoint, and drops it. */
   release(checkpoint: number): void
+  /** An account's balance of a token ("NEST" or a sub-token). */
+  balance(address: Uint8Array, token: string): bigint
+  /** Moves tokens from the running contract; false (and nothing moved) when it has too few. */
+  transfer(to: Uint8Array, token: string, amount: bigint): boolean
+  /** Another contract's method, run to completion in its own VM under this call's journal:
+   *  its effects are undone when it fails. */
+  call(request: CallRequest): CallResult
+  /** Deploys a contract class of the running contract's own module. */
+  deploy(request: DeployRequest): CallResult
 }
+
+export interface CallRequest {
+  readonly to: Uint8Array
+  readonly method: string
+  /** ABI-encoded arguments (a stored List). */
+  readonly args: Uint8Array
+  readonly value: bigint
+  /** Gas the callee may use: all but 1/64 of what remains, unless the caller named less. */
+  readonly gas: number
+  /** The caller is a view: the callee must be one too. */
+  readonly viewOnly: boolean
+}
+
+export interface DeployRequest {
+  readonly className: string
+  readonly args: Uint8Array
+  readonly value: bigint
+  readonly gas: number
+}
+
+/** What came back: the encoded result (a deploy returns the new Address), or the error. */
+export type CallResult =
+  | { readonly ok: true; readonly value: Uint8Array; readonly gasUsed: number }
+  | { readonly ok: false; readonly message: string; readonly gasUsed: number }
 
 /** Keys inside a contract's state. Fields by "Class._name" so that a subclass's `_x` and its
  *  superclass's `_x` stay apart, as in Wren; collections by handle id. */

@@ -7,7 +7,8 @@
 import { Abort } from '../errors.js'
 import { formatRuntimeError, type RuntimeErrorCode } from '../errors.js'
 import { LoadError } from '../loader.js'
-import { Instance, MethodKind, NAddress, NBytes, NClass, NList, type Value } from '../value.js'
+import { Method, MethodKind, NAddress, NBytes, NClass, NList, type Value } from '../value.js'
+import { deployNative } from './chain.js'
 import { NMap } from '../map-table.js'
 import { VM, type RunOutcome, type TraceFrame } from '../vm.js'
 import type { ModuleCache } from '../loader.js'
@@ -29,6 +30,10 @@ export interface ContractCall {
   readonly gasLimit: number
   /** System.print output (shown by local chains and `unest test`; costs the same gas everywhere). */
   readonly print?: (text: string) => void
+  /** The caller is a view: the method must be one too. */
+  readonly requireView?: boolean
+  /** The contract is already on the call stack: the method must be #reentrant. */
+  readonly reentered?: boolean
 }
 
 export type ContractOutcome =
@@ -80,6 +85,8 @@ export function runContract(call: ContractCall): ContractOutcome {
     : abi.find((x) => x.kind !== 'deploy' && x.name === (call.method as { name: string }).name && x.params.length === args.items.length)
   const what = call.method.deploy ? 'new' : call.method.name
   if (m === undefined) return refuse(vm, 'R0307', call.className, what, args.items.length)
+  if (call.requireView && m !== null && m.kind !== 'view') return refuse(vm, 'R0318', `${call.className}.${what}`)
+  if (call.reentered && (m === null || !m.reentrant)) return refuse(vm, 'R0319', call.className, what)
   if (call.host.value > 0n && m !== null && m.kind !== 'payable' && m.kind !== 'deploy') return refuse(vm, 'R0309', `${call.className}.${what}`)
   if (call.host.value > 0n && m === null) return refuse(vm, 'R0309', `${call.className}.new`)
   for (let i = 0; m !== null && i < m.params.length; i++) {
@@ -87,6 +94,15 @@ export function runContract(call: ContractCall): ContractOutcome {
     if (!hasType(args.items[i], p.type)) return refuse(vm, 'R0308', i + 1, p.name, `${call.className}.${what}`, p.type)
   }
 
+  // Constructors of contract classes deploy: an instance in memory would share this
+  // contract's state.
+  for (const c of section.classes) {
+    const k = unit.vars[unit.varNames.indexOf(c.name)]
+    if (!(k instanceof NClass)) continue
+    for (const x of k.cls.methods) {
+      if (x?.kind === MethodKind.Constructor) vm.bindMethod(k.cls, x.signature, new Method(MethodKind.Native, x.signature, deployNative(c.name, arityOf(x.signature)) as never, null))
+    }
+  }
   const self = vm.newInstance(cls)
   vm.contract = { host: call.host, classes, writable: m === null || m.kind !== 'view' }
   if (m === null) return { ok: true, value: encodeValue(vm, classes, null), gasUsed: vm.gasUsed, abi: null }
@@ -104,6 +120,10 @@ export function runContract(call: ContractCall): ContractOutcome {
     if (e instanceof Abort) return failure(vm, (e as Abort).code, String(e.value))
     throw e
   }
+}
+
+function arityOf(signature: string): number {
+  return (signature.match(/_/g) ?? []).length
 }
 
 function hasType(v: Value, t: AbiType): boolean {

@@ -4,7 +4,7 @@
 
 import { compile } from '../../../compiler/compile.js'
 import { encodeArgs, decodeAbiValue, type AbiValue } from '../../../vm/contract/abi-values.js'
-import type { ContractHost } from '../../../vm/contract/host.js'
+import type { CallResult, ContractHost } from '../../../vm/contract/host.js'
 import { runContract, type ContractOutcome } from '../../../vm/contract/runtime.js'
 import { ModuleCache } from '../../../vm/loader.js'
 
@@ -51,6 +51,25 @@ export class TestState implements ContractHost {
   }
   release(cp: number): void {
     this.checkpoints.length = cp
+  }
+  // Money and calls belong to the chain (test/chain/): this state holds one contract.
+  readonly balances = new Map<string, bigint>()
+  balance(address: Uint8Array, token: string): bigint {
+    return this.balances.get(hex(address) + token) ?? 0n
+  }
+  transfer(to: Uint8Array, token: string, amount: bigint): boolean {
+    const from = hex(this.self) + token
+    const have = this.balances.get(from) ?? 0n
+    if (have < amount) return false
+    this.balances.set(from, have - amount)
+    this.balances.set(hex(to) + token, this.balance(to, token) + amount)
+    return true
+  }
+  call(): CallResult {
+    return { ok: false, message: 'this test state holds one contract', gasUsed: 0 }
+  }
+  deploy(): CallResult {
+    return this.call()
   }
 }
 

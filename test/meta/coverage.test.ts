@@ -146,6 +146,22 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
     coveredBy: 'test/vm/contract/runtime.test.ts',
   },
+  R0316: {
+    why: 'raised by money and calls between contracts, which need a chain: the test runs them on the local chain',
+    coveredBy: 'test/chain/execute.test.ts',
+  },
+  R0317: {
+    why: 'raised by money and calls between contracts, which need a chain: the test runs them on the local chain',
+    coveredBy: 'test/chain/execute.test.ts',
+  },
+  R0318: {
+    why: 'raised by money and calls between contracts, which need a chain: the test runs them on the local chain',
+    coveredBy: 'test/chain/execute.test.ts',
+  },
+  R0319: {
+    why: 'raised by money and calls between contracts, which need a chain: the test runs them on the local chain',
+    coveredBy: 'test/chain/execute.test.ts',
+  },
   R0205: {
     why: 'a refusal comes from the host, not the program: the language cases run on a host that accepts everything',
     coveredBy: 'test/vm/host.test.ts',

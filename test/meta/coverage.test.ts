@@ -146,6 +146,10 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
     coveredBy: 'test/vm/contract/runtime.test.ts',
   },
+  R0315: {
+    why: 'raised only while a contract runs on a chain: the test runs contracts through vm/contract/runtime.ts',
+    coveredBy: 'test/vm/contract/runtime.test.ts',
+  },
   R0316: {
     why: 'raised by money and calls between contracts, which need a chain: the test runs them on the local chain',
     coveredBy: 'test/chain/execute.test.ts',

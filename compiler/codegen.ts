@@ -14,7 +14,7 @@ import type { Source, Span } from './source.js'
 import { Op, OPCODES, popCount } from '../vm/opcodes.js'
 import { FnKind, type Capture, type Constant } from '../vm/module.js'
 import { MAX_FIELDS, MAX_LOCALS, MAX_MODULE_VARS, MAX_NAME_LENGTH, MAX_UPVALUES } from '../vm/limits.js'
-import { CONTRACT_NAMES, CORE_NAMES } from '../vm/core/names.js'
+import { CONTRACT_NAMES, CORE_NAMES, TEST_NAMES } from '../vm/core/names.js'
 import type { AbiClass, AbiMethod } from '../vm/contract/abi.js'
 import { abiMethod, type AbiProblem } from './contract-abi.js'
 
@@ -111,6 +111,8 @@ export interface UnitContext {
   /** Compiling a contract program: contract names are implicit, contract rules apply, and
    *  the ABI of contract classes is collected here (null for scripts). */
   readonly contract: AbiClass[] | null
+  /** A test program: Test and Assert are implicit; `setUp` and `test*` methods are callable. */
+  readonly test: boolean
 }
 
 const BINARY_OPS: Partial<Record<A.BinaryOp, Op>> = {
@@ -166,7 +168,7 @@ export class UnitCompiler {
 
   /** Compiles the unit's top-level code; returns its function index and variable names. */
   compile(program: A.Program): { main: number; vars: string[]; facts: CaptureFacts } {
-    const core = this.ctx.isCore ? ['Object', 'Class'] : this.ctx.contract ? [...CORE_NAMES, ...CONTRACT_NAMES] : CORE_NAMES
+    const core = this.ctx.isCore ? ['Object', 'Class'] : this.ctx.contract ? [...CORE_NAMES, ...CONTRACT_NAMES, ...(this.ctx.test ? TEST_NAMES : [])] : CORE_NAMES
     for (const n of core) this.defineModuleVar(n)
     this.startFunction({ start: program.span.start, end: program.span.start })
     this.fn = new Fn(null, FnKind.Script, null, -1, '(script)')
@@ -663,7 +665,8 @@ export class UnitCompiler {
     const classVar = this.declareVariable(s.name, s.nameSpan, `${s.nameSpan.start}:${s.name}`)
     this.defineVariable(classVar)
     const superName = s.superclass?.kind === 'name' ? s.superclass.name : null
-    const contract = this.ctx.contract !== null && superName !== null && (superName === 'Contract' || this.contractClasses.has(superName))
+    const base = superName === 'Contract' || (this.ctx.test && superName === 'Test')
+    const contract = this.ctx.contract !== null && superName !== null && (base || this.contractClasses.has(superName))
     if (contract) this.contractClasses.add(s.name)
 
     // Static fields are variables of a scope around the class body, shared by its methods.
@@ -682,7 +685,7 @@ export class UnitCompiler {
     for (const m of s.methods) {
       const key = this.method(m, info, classVar)
       if (contract && key) {
-        const entry = abiMethod(m, key.startsWith('init ') ? key.slice(5) : key, problems)
+        const entry = abiMethod(m, key.startsWith('init ') ? key.slice(5) : key, problems, this.ctx.test)
         if (entry) abi.push(entry)
       }
       const runtime = m.attributes.filter((a) => a.runtime)
@@ -709,7 +712,7 @@ export class UnitCompiler {
       this.emit(Op.END_CLASS)
     }
     for (const p of problems) this.error('E0069', p.span, [p.message])
-    if (contract) this.ctx.contract!.push({ name: s.name, superclass: superName === 'Contract' ? null : superName, methods: abi })
+    if (contract) this.ctx.contract!.push({ name: s.name, superclass: base ? null : superName, methods: abi })
     if (classIndex >= 0) b.setFields(classIndex, contract ? 0 : Math.min(info.fields.size, MAX_FIELDS))
     this.popScope()
   }

@@ -53,6 +53,9 @@ export interface CompileOptions extends ModuleLimits {
   /** Compile a contract program (docs/contracts.md): contract names are implicit, contract
    *  rules apply, the module carries its ABI, and any error anywhere means no module. */
   readonly contract?: boolean
+  /** Compile a Nest test program (`unest test`): a contract program that also sees Test and
+   *  Assert, whose `setUp` and `test*` methods the runner calls. Implies `contract`. */
+  readonly test?: boolean
 }
 
 /** The module's own limits (vm/limits.ts, and the verifier's stack limits) and the size of
@@ -177,6 +180,7 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
   registerUnit(entry.name)
   /** No module comes out: the entry unit has errors, or the module passed a limit. */
   let failed = false
+  if (opts.test && !opts.contract) opts = { ...opts, contract: true }
   const contractClasses: AbiClass[] = []
   const entryClasses: AbiClass[] = []
 
@@ -202,6 +206,7 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
       unitName: name,
       importUnit: (path: string) => registerUnit(resolveImport(name, path)),
       isCore: opts.core === true,
+      test: opts.test === true,
     }
     const abi: AbiClass[] | null = opts.contract ? [] : null
     // Pass 1 analyses (errors, capture facts) against scratch tables; pass 2 emits.
@@ -240,7 +245,7 @@ export function compile(entry: CompileInput, host: CompileHost | null, opts: Com
 
   if (failed) return { module: null, bytes: null, diagnostics, sources }
   const built = builder.build()
-  const module: Module = opts.contract ? { ...built, contract: { classes: [...contractClasses, ...entryClasses] } } : built
+  const module: Module = opts.contract ? { ...built, contract: { classes: [...contractClasses, ...entryClasses], ...(opts.test ? { test: true } : {}) } } : built
   const bytes = encodeModule(module)
   if (bytes.length > builder.maxModuleBytes) {
     // A sum over every unit: no one construct passes it, so it points at the program's start.

@@ -21,8 +21,13 @@ export interface AbiProblem {
 const isKind = (s: string | null): s is AbiKind => s !== null && (ABI_KINDS as readonly string[]).includes(s)
 const isType = (s: unknown): s is AbiType => typeof s === 'string' && (ABI_TYPES as readonly string[]).includes(s)
 
+/** In a test program, what the runner calls: `setUp` and methods named test...; `#test(x = Int)`
+ *  types a test's parameters (it then runs on random inputs of those types). */
+const isTestMethod = (m: A.Method) => m.methodKind === 'method' && !m.isStatic && (m.name === 'setUp' || /^test/.test(m.name))
+
 /** The ABI entry of one method, or null when it has no ABI attribute. */
-export function abiMethod(m: A.Method, signature: string, problems: AbiProblem[]): AbiMethod | null {
+export function abiMethod(m: A.Method, signature: string, problems: AbiProblem[], test = false): AbiMethod | null {
+  if (test && isTestMethod(m)) return testMethod(m, signature, problems)
   const compileTime = m.attributes.filter((a) => !a.runtime)
   const marks = compileTime.filter((a) => (a.group === null && isKind(a.key)) || isKind(a.group))
   const reentrant = compileTime.some((a) => a.group === null && a.key === 'reentrant')
@@ -79,4 +84,18 @@ export function abiMethod(m: A.Method, signature: string, problems: AbiProblem[]
   }
   for (const [name, t] of types) problems.push({ span: t.span, message: `'${name}' is not a parameter of ${m.name}.` })
   return { signature, name: m.name, kind, params, returns, reentrant }
+}
+
+function testMethod(m: A.Method, signature: string, problems: AbiProblem[]): AbiMethod {
+  const types = new Map<string, unknown>()
+  for (const a of m.attributes) if (!a.runtime && a.group === 'test') types.set(a.key, a.value)
+  const params: AbiParam[] = m.params.map((p) => {
+    const t = types.get(p.name) ?? 'Int'
+    if (!isType(t)) {
+      problems.push({ span: p.span, message: `Unknown ABI type '${t}' (one of ${ABI_TYPES.join(', ')}).` })
+      return { name: p.name, type: 'Any' as AbiType }
+    }
+    return { name: p.name, type: t }
+  })
+  return { signature, name: m.name, kind: 'public', params, returns: 'Any', reentrant: true }
 }

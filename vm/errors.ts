@@ -74,6 +74,7 @@ export const RUNTIME_ERRORS = {
   R0317: 'Call failed: {0}',
   R0318: 'A view may call only views: {0} is not one.',
   R0319: 'Reentrancy refused: {0} is already on the call stack and {1} is not #reentrant.',
+  R0320: 'Test functions are only available to tests run by `unest test`.',
   // Fatal: cannot be caught by Fiber.try.
   R0200: 'Out of gas: used {0} of {1}.',
   R0201: 'Call depth limit of {0} frames exceeded.',

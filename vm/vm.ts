@@ -20,11 +20,12 @@ import { NMap } from './map-table.js'
 import { execute } from './interpreter.js'
 import { OPCODES } from './opcodes.js'
 import { installCore, CORE_NAMES } from './core/index.js'
-import { CONTRACT_NAMES } from './core/names.js'
+import { CONTRACT_NAMES, TEST_NAMES } from './core/names.js'
 import type { ContractContext } from './contract/natives.js'
 import { restrictForContracts } from './contract/determinism.js'
 
 const IMPLICIT_CONTRACT_NAMES: readonly string[] = [...CORE_NAMES, ...CONTRACT_NAMES]
+const IMPLICIT_TEST_NAMES: readonly string[] = [...IMPLICIT_CONTRACT_NAMES, ...TEST_NAMES]
 import { PRELUDE_MODULE } from './core/prelude.generated.js'
 
 export interface Host {
@@ -396,7 +397,7 @@ export class VM {
       if (core) {
         // Wren: every module starts with the core module's variables. The compiler
         // declares them first, in CORE_NAMES order, then a contract's CONTRACT_NAMES.
-        const implicit = m.contract ? IMPLICIT_CONTRACT_NAMES : CORE_NAMES
+        const implicit = m.contract ? (m.contract.test ? IMPLICIT_TEST_NAMES : IMPLICIT_CONTRACT_NAMES) : CORE_NAMES
         for (let i = 0; i < implicit.length && i < u.vars.length; i++) {
           if (u.vars[i] !== implicit[i]) break
           vars[i] = core.vars[core.varNames.indexOf(implicit[i])]

@@ -47,6 +47,9 @@ export interface ContractSection {
   /** Imported units' classes, then the entry unit's, each in declaration order: a deploy of
    *  the module creates the last one. */
   readonly classes: readonly AbiClass[]
+  /** A test program (`unest test`): it uses the test host, which only a local chain in
+   *  test mode offers; any other chain refuses to deploy it. */
+  readonly test?: boolean
 }
 
 /** The methods a class answers to, its own over inherited ones (by signature). */
@@ -68,6 +71,7 @@ const MAX_ABI_METHODS = 1024
 const MAX_ABI_PARAMS = 16
 
 export function writeContractSection(s: ContractSection, w: ByteWriter): void {
+  w.u8(s.test ? 1 : 0)
   w.uvar(s.classes.length)
   for (const c of s.classes) {
     w.str(c.name)
@@ -94,6 +98,8 @@ export function readContractSection(r: ByteReader, fail: (message: string) => ne
     if (i >= values.length) fail(`unknown ABI ${what} ${i}`)
     return values[i]
   }
+  const flags = r.u8()
+  if (flags > 1) fail('unknown contract section flags')
   const classes: AbiClass[] = []
   const nClasses = r.count(MAX_ABI_CLASSES, 'contract classes')
   for (let i = 0; i < nClasses; i++) {
@@ -115,5 +121,5 @@ export function readContractSection(r: ByteReader, fail: (message: string) => ne
     }
     classes.push({ name, superclass: superclass === '' ? null : superclass, methods })
   }
-  return { classes }
+  return flags === 1 ? { classes, test: true } : { classes }
 }

@@ -33,6 +33,29 @@ export interface ContractHost {
   call(request: CallRequest): CallResult
   /** Deploys a contract class of the running contract's own module. */
   deploy(request: DeployRequest): CallResult
+  /** The test host: present only on a local chain running `unest test`. */
+  readonly test?: TestHost
+}
+
+/** What Nest tests may do to the chain around them (Foundry's cheat codes). Effects apply to
+ *  the test's next contract calls; they are the local chain's, never a real chain's. */
+export interface TestHost {
+  /** A development account's address. */
+  account(index: number): Uint8Array
+  /** Calls made from now on come from `who` (once: the next call only; or until stopPrank). */
+  prank(who: Uint8Array | null, persistent: boolean): void
+  /** The block's time (seconds) and height as contracts see them from now on. */
+  warp(time: number): void
+  roll(height: number): void
+  /** Credits tokens out of nothing (supply grows). */
+  deal(who: Uint8Array, token: string, amount: bigint): void
+  /** The next call must fail, with a message containing `message` when given. */
+  expectRevert(message: string | null): void
+  /** The test must emit (itself or through its calls) an event with this topic and, when
+   *  given, this encoded data, before it ends. */
+  expectEvent(topic: string, data: Uint8Array | null): void
+  /** Counts an assertion: a test that makes none fails. */
+  assertion(): void
 }
 
 export interface CallRequest {

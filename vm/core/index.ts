@@ -17,6 +17,7 @@ import { intTable } from './int.js'
 import { bytesTable } from './bytes.js'
 import { addressTable, contractTable, persistentListTable, persistentMapTable } from '../contract/natives.js'
 import { chainTable } from '../contract/chain.js'
+import { assertTable, testTable } from '../contract/testing.js'
 
 export { CORE_NAMES } from './names.js'
 
@@ -53,6 +54,8 @@ export function installCore(vm: VM, phase: CorePhase, target?: NClass): void {
       installTable(vm, vm.persistentMapClass, persistentMapTable)
       installTable(vm, vm.persistentListClass, persistentListTable)
       installTable(vm, vm.core.vars[vm.core.varNames.indexOf('Chain')] as NClass, chainTable)
+      installTable(vm, vm.core.vars[vm.core.varNames.indexOf('Test')] as NClass, testTable)
+      installTable(vm, vm.core.vars[vm.core.varNames.indexOf('Assert')] as NClass, assertTable)
       return
     }
   }

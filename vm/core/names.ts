@@ -34,3 +34,6 @@ export const CORE_NAMES = [
 /** Names a contract program sees besides the core ones (compiled with `contract`). Not
  *  visible to scripts, so Wren programs keep these names for themselves. */
 export const CONTRACT_NAMES = ['Contract', 'Address', 'PersistentMap', 'PersistentList', 'Chain'] as const
+
+/** Names a test program sees besides the contract ones (compiled with `test`). */
+export const TEST_NAMES = ['Test', 'Assert'] as const

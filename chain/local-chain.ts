@@ -16,7 +16,7 @@ import { DEFAULT_PARAMS, type ChainParams } from './params.js'
 import { encodeReceipt, type Receipt, type ReceiptDebug } from './receipt.js'
 import { devKey, type Signer } from './signer.js'
 import { Journal, SnapshotKv, type SnapshotId } from './state/journal.js'
-import { MemoryKv } from './state/kv.js'
+import { MemoryKv, type KvScan, type KvStore } from './state/kv.js'
 import { World } from './state/world.js'
 import { MemoryNodeStore, Smt, type Proof } from './state/smt.js'
 import { encodeTx, signTx, txHash, verifyTxSignature, type Payload, type Tx } from './tx.js'
@@ -37,6 +37,9 @@ export interface LocalChainOptions {
   /** Genesis time in seconds; each block is `blockTime` seconds after the one before. */
   readonly genesisTime?: number
   readonly blockTime?: number
+  /** Where committed state lives (a fresh MemoryKv by default): the node passes its own,
+   *  and tests pass one that counts the writes a revert makes. */
+  readonly store?: KvStore & KvScan
 }
 
 export interface Block {
@@ -81,7 +84,7 @@ export class LocalChain {
   readonly producer: Address
   readonly modules = new ModuleCache()
   readonly blocks: Block[] = []
-  private readonly state: SnapshotKv<MemoryKv>
+  private readonly state: SnapshotKv<KvStore & KvScan>
   private readonly nodes = new MemoryNodeStore()
   private smt: Smt
   private readonly receipts = new Map<string, TxResult>()
@@ -95,7 +98,7 @@ export class LocalChain {
     this.crypto = opts.crypto
     this.params = { ...DEFAULT_PARAMS, ...opts.params }
     this.blockTime = opts.blockTime ?? 1
-    this.state = new SnapshotKv(new MemoryKv())
+    this.state = new SnapshotKv(opts.store ?? new MemoryKv())
     this.smt = new Smt(this.nodes, (d) => this.crypto.sha256(d))
     this.producer = addressOf(this.crypto, 'ed25519', devKey('ed25519', 1000).publicKey)
     const n = opts.accounts ?? 10
@@ -121,6 +124,11 @@ export class LocalChain {
   /** Reads committed state (tests, RPC). */
   get world(): World {
     return new World(new Journal(this.state))
+  }
+
+  /** Committed state under `prefix`, in key order (tests, tools, saving). */
+  entries(prefix: Uint8Array = new Uint8Array(0)): Iterable<readonly [Uint8Array, Uint8Array]> {
+    return this.state.inner.scan(prefix)
   }
 
   balance(address: Address, token = NATIVE_TOKEN): bigint {
@@ -254,7 +262,7 @@ export class LocalChain {
     w.str(this.params.chainId)
     w.uvar(this.height)
     w.uvar(this.time)
-    const entries = [...this.state.inner.scan(new Uint8Array(0))]
+    const entries = [...this.entries()]
     w.uvar(entries.length)
     for (const [k, v] of entries) {
       w.blob(k)
@@ -274,7 +282,7 @@ export class LocalChain {
     chain.height = r.uvar()
     chain.time = r.uvar()
     const journal = new Journal(chain.state)
-    for (const [k] of [...chain.state.inner.scan(new Uint8Array(0))]) journal.set(k, null)
+    for (const [k] of [...chain.entries()]) journal.set(k, null)
     const n = r.uvar()
     for (let i = 0; i < n; i++) journal.set(r.blob().slice(), r.blob().slice())
     chain.state.apply(journal.changes())

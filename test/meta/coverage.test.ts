@@ -166,6 +166,10 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'raised by money and calls between contracts, which need a chain: the test runs them on the local chain',
     coveredBy: 'test/chain/execute.test.ts',
   },
+  R0320: {
+    why: 'the test host exists only under `unest test`: its test runs a Test call outside it',
+    coveredBy: 'test/cli/test-command.test.ts',
+  },
   R0205: {
     why: 'a refusal comes from the host, not the program: the language cases run on a host that accepts everything',
     coveredBy: 'test/vm/host.test.ts',

@@ -32,7 +32,8 @@ export interface TxKey {
 export type Payload =
   | { readonly kind: 'transfer'; readonly to: Address; readonly token: string; readonly amount: bigint }
   /** args: ABI-encoded argument bytes, opaque to the codec. */
-  | { readonly kind: 'deploy'; readonly module: Uint8Array; readonly args: Uint8Array; readonly value: bigint }
+  /** contract: which contract class of the module to create; left out, its last one. */
+  | { readonly kind: 'deploy'; readonly module: Uint8Array; readonly args: Uint8Array; readonly value: bigint; readonly contract?: string }
   | { readonly kind: 'call'; readonly to: Address; readonly method: string; readonly args: Uint8Array; readonly value: bigint }
   /** A change of the sender account's key list. */
   | { readonly kind: 'keys'; readonly add: readonly TxKey[]; readonly remove: readonly TxKey[] }
@@ -163,13 +164,19 @@ const PAYLOADS: { readonly [K in PayloadKind]: PayloadCodec<PayloadOf<K>> } = {
       writeBlob(w, p.module, MAX_MODULE_BYTES, 'deployed module')
       writeBlob(w, p.args, Number.MAX_SAFE_INTEGER, 'constructor arguments')
       writeAmount(w, p.value, 'deploy value')
+      // The empty name stands for "the module's last contract class", so an explicit empty
+      // name would have two spellings: refused.
+      if (p.contract !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(p.contract)) throw new CodecError(`contract class name "${p.contract}" is not a class name`)
+      w.str(p.contract ?? '')
     },
-    read: (r) => ({
-      kind: 'deploy',
-      module: readBlob(r, MAX_MODULE_BYTES, 'deployed module'),
-      args: r.blob(),
-      value: readAmount(r, 'deploy value'),
-    }),
+    read: (r) => {
+      const module = readBlob(r, MAX_MODULE_BYTES, 'deployed module')
+      const args = r.blob()
+      const value = readAmount(r, 'deploy value')
+      const contract = r.str()
+      if (contract !== '' && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(contract)) throw new CodecError(`contract class name "${contract}" is not a class name`)
+      return contract === '' ? { kind: 'deploy', module, args, value } : { kind: 'deploy', module, args, value, contract }
+    },
   },
   call: {
     tag: 3,

@@ -75,7 +75,7 @@ function payloadLayout(p: Payload): number[] {
     case 'transfer':
       return [...p.to, ...ascii(p.token), ...amount(p.amount)]
     case 'deploy':
-      return [...blob(p.module), ...blob(p.args), ...amount(p.value)]
+      return [...blob(p.module), ...blob(p.args), ...amount(p.value), ...ascii(p.contract ?? '')]
     case 'call':
       return [...p.to, ...ascii(p.method), ...blob(p.args), ...amount(p.value)]
     case 'keys':
@@ -127,7 +127,9 @@ function randomPayload(rng: Prng, kind: Payload['kind']): Payload {
     case 'transfer':
       return { kind, to: randomBytes(rng, 20), token: randomToken(rng), amount: randomAmount(rng) }
     case 'deploy':
-      return { kind, module: randomBytes(rng, rng.int(400)), args: randomBytes(rng, rng.int(40)), value: randomAmount(rng) }
+      return rng.int(2) === 0
+        ? { kind, module: randomBytes(rng, rng.int(400)), args: randomBytes(rng, rng.int(40)), value: randomAmount(rng) }
+        : { kind, module: randomBytes(rng, rng.int(400)), args: randomBytes(rng, rng.int(40)), value: randomAmount(rng), contract: 'Token' }
     case 'call':
       return { kind, to: randomBytes(rng, 20), method: randomMethod(rng), args: randomBytes(rng, rng.int(200)), value: randomAmount(rng) }
     case 'keys': {
@@ -413,6 +415,7 @@ t.test('signatures verify, and fail when anything they cover changes', async (t)
         changed.push(['module', { ...signed, payload: { ...p, module: Uint8Array.of(9, 9) } }])
         changed.push(['args', { ...signed, payload: { ...p, args: Uint8Array.of(0) } }])
         changed.push(['value', { ...signed, payload: { ...p, value: 4n } }])
+        changed.push(['contract', { ...signed, payload: { ...p, contract: 'Other' } }])
       } else {
         changed.push(['keys added', { ...signed, payload: { ...p, add: [{ scheme: 'ed25519', publicKey: devKey('ed25519', 8).publicKey }] } }])
         changed.push(['keys removed', { ...signed, payload: { ...p, remove: [k] } }])

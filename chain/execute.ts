@@ -31,7 +31,7 @@ export interface BlockContext {
 /** A transaction that cannot be included: nothing it asks for happens, not even its fee. */
 export class InvalidTx extends Error {
   constructor(
-    readonly reason: 'key' | 'nonce' | 'fee' | 'gas' | 'balance',
+    readonly reason: 'signature' | 'key' | 'nonce' | 'fee' | 'gas' | 'balance',
     message: string,
   ) {
     super(message)
@@ -61,8 +61,8 @@ const NULL_VALUE = encodeAbiValue(null)
 
 export class Executor {
   readonly world: World
-  /** What System.print wrote during the current transaction. */
-  private prints: string[] = []
+  /** What System.print and System.write wrote during the current transaction. */
+  private output = ''
   /** Contracts on the call stack (reentrancy is refused unless the method opts in). */
   private readonly stack: Address[] = []
 
@@ -122,8 +122,8 @@ export class Executor {
   }
 
   private applied(out: Outcome, intrinsic: number, fee: bigint): Applied {
-    const prints = this.prints
-    this.prints = []
+    const prints = lines(this.output)
+    this.output = ''
     const receipt: Receipt = {
       status: out.ok ? 'ok' : 'reverted',
       gasUsed: intrinsic + out.gasUsed,
@@ -173,7 +173,7 @@ export class Executor {
         return done(NULL_VALUE, this.params.keysGas)
       }
       case 'deploy':
-        return this.deploy(sender, p.module, null, p.args, p.value, gas, 1)
+        return this.deploy(sender, p.module, p.contract ?? null, p.args, p.value, gas, 1)
       case 'call':
         return this.call(sender, p.to, p.method, p.args, p.value, gas, 1, false)
     }
@@ -253,7 +253,7 @@ export class Executor {
         args,
         host,
         gasLimit: gas,
-        print: (s) => this.prints.push(s),
+        print: (s) => (this.output += s),
         requireView: viewOnly,
         reentered,
       })
@@ -332,6 +332,15 @@ function done(value: Uint8Array, gasUsed: number): Outcome {
 
 function refused(code: string, message: string, gasUsed: number): Outcome {
   return { ok: false, gasUsed, value: NULL_VALUE, error: message, code, trace: [], contract: null }
+}
+
+/** Output as lines: the VM writes a print's text and its newline separately, and a tool
+ *  shows lines. Text after the last newline is a line too. */
+function lines(output: string): string[] {
+  if (output === '') return []
+  const out = output.split('\n')
+  if (out[out.length - 1] === '') out.pop()
+  return out
 }
 
 /** A contract's address: from its creator and how many contracts the creator made before. */

@@ -98,6 +98,7 @@ export class LocalChain {
     this.crypto = opts.crypto
     this.params = { ...DEFAULT_PARAMS, ...opts.params }
     this.blockTime = opts.blockTime ?? 1
+    if (!Number.isInteger(this.blockTime) || this.blockTime < 1) throw new RangeError('a block time is a whole number of seconds, at least 1: block times strictly increase')
     this.state = new SnapshotKv(opts.store ?? new MemoryKv())
     this.smt = new Smt(this.nodes, (d) => this.crypto.sha256(d))
     this.producer = addressOf(this.crypto, 'ed25519', devKey('ed25519', 1000).publicKey)
@@ -108,7 +109,7 @@ export class LocalChain {
       accounts.push({ name: `account${i}`, address: addressOf(this.crypto, 'ed25519', signer.publicKey), signer })
     }
     this.accounts = accounts
-    this.height = 1
+    this.height = 0
     this.time = opts.genesisTime ?? DEFAULT_GENESIS_TIME
     // Genesis: the development accounts' NEST, committed as block 0.
     const journal = new Journal(this.state)
@@ -157,7 +158,7 @@ export class LocalChain {
   /** Includes a signed transaction in a new block of its own. Throws InvalidTx when it
    *  cannot be included (bad signature, key, nonce or fee): then nothing changes. */
   submit(tx: Tx): TxResult {
-    if (!verifyTxSignature(this.crypto, this.params.chainId, tx)) throw new InvalidTx('key', 'the signature does not verify')
+    if (!verifyTxSignature(this.crypto, this.params.chainId, tx)) throw new InvalidTx('signature', 'the signature does not verify')
     const size = encodeTx(tx).length
     const journal = new Journal(this.state)
     const ex = new Executor(journal, this.crypto, this.params, this.blockContext(), this.modules)
@@ -250,9 +251,10 @@ export class LocalChain {
     return true
   }
 
-  /** A membership or non-membership proof of a state key against the current root. */
-  prove(key: Uint8Array): Proof {
-    return this.smt.prove(key)
+  /** A membership or non-membership proof of a state key against the current root, or
+   *  against an earlier block's (the tree never drops nodes, so old roots stay readable). */
+  prove(key: Uint8Array, root?: Uint8Array): Proof {
+    return root === undefined ? this.smt.prove(key) : new Smt(this.nodes, (d) => this.crypto.sha256(d), root).prove(key)
   }
 
   /** The whole state with the chain's clock, to load into another local chain. */
@@ -299,7 +301,7 @@ export class LocalChain {
     this.state.apply(changes)
     const stateRoot = this.smt.update(changes)
     const header: BlockHeader = {
-      height: this.blocks.length === 0 ? 0 : this.height,
+      height: this.height,
       time: this.time,
       parent: this.blocks.length === 0 ? new Uint8Array(32) : this.blocks[this.blocks.length - 1].hash,
       producer: this.producer,
@@ -309,10 +311,9 @@ export class LocalChain {
     }
     const block: Block = { header, hash: blockHash(this.crypto, header), txs, receipts }
     this.blocks.push(block)
-    if (header.height !== 0) {
-      this.height++
-      this.time += this.blockTime
-    }
+    // Genesis too: block 1 comes a block time after it, so block times strictly increase.
+    this.height++
+    this.time += this.blockTime
     return block
   }
 

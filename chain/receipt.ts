@@ -26,7 +26,7 @@ export interface Receipt {
 export interface ReceiptDebug {
   /** Innermost frame first, as the VM reports: file:line of each Nest frame. */
   readonly trace: readonly TraceFrame[]
-  /** What System.print wrote, in order, across every contract the transaction ran. */
+  /** What System.print wrote, line by line, across every contract the transaction ran. */
   readonly prints: readonly string[]
 }
 

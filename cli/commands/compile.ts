@@ -1,4 +1,5 @@
-// `unest compile f.nest [-o f.nvm]` and `unest disasm f.nest|f.nvm`.
+// `unest compile f.nest [-o f.nvm]` and `unest disasm f.nest|f.nvm`. A contract program
+// compiles to an artifact instead (artifact.ts).
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { decodeModule, ModuleFormatError } from '../../vm/module.js'
@@ -6,8 +7,27 @@ import { loadModule, LoadError } from '../../vm/loader.js'
 import { disassemble } from '../../vm/disasm.js'
 import { EXIT_COMPILE } from '../host.js'
 import { loadProgram } from './run.js'
+import { compileArtifactCommand, compileContract, isContractSource } from './artifact.js'
 
-export function compileCommand(file: string, opts: { output?: string; color?: boolean }): number {
+export interface CompileOptions {
+  readonly output?: string
+  /** Compile as a contract even if no `class X is Contract` is seen. */
+  readonly contract?: boolean
+  /** The compiler's version, recorded in artifacts. */
+  readonly version: string
+  readonly color?: boolean
+}
+
+function declaresContract(file: string): boolean {
+  try {
+    return file.endsWith('.nest') && isContractSource(readFileSync(file, 'utf8'))
+  } catch {
+    return false // loadProgram reports the missing file
+  }
+}
+
+export function compileCommand(file: string, opts: CompileOptions): number {
+  if (opts.contract || declaresContract(file)) return compileArtifactCommand(file, opts)
   const err = (s: string) => process.stderr.write(s + '\n')
   const program = loadProgram(process.cwd(), file, err, opts.color)
   if (typeof program === 'number') return program
@@ -34,7 +54,7 @@ export function disasmCommand(file: string, opts: { color?: boolean }): number {
       return EXIT_COMPILE
     }
   } else {
-    const program = loadProgram(process.cwd(), file, err, opts.color)
+    const program = declaresContract(file) ? compileContract(process.cwd(), file, err, opts.color) : loadProgram(process.cwd(), file, err, opts.color)
     if (typeof program === 'number') return program
     bytes = program.bytes
   }

@@ -1,10 +1,12 @@
-// `unest examples`: runs every example program and reports each one's outcome, so
-// `npm start` shows the language working end to end.
+// `unest examples`: runs every example program and reports each one's outcome, so the
+// language shows itself working end to end. Contracts are not programs (`unest chain`
+// deploys them): they are left out.
 
-import { readdirSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Output } from '../host.js'
 import { loadProgram, runProgram } from './run.js'
+import { isContractSource } from './artifact.js'
 
 function findPrograms(dir: string): string[] {
   const out: string[] = []
@@ -12,7 +14,7 @@ function findPrograms(dir: string): string[] {
     const p = join(dir, name)
     if (statSync(p).isDirectory()) {
       if (name !== 'test' && !name.startsWith('_')) out.push(...findPrograms(p))
-    } else if (name.endsWith('.nest') && !name.endsWith('.test.nest')) {
+    } else if (name.endsWith('.nest') && !name.endsWith('.test.nest') && !isContractSource(readFileSync(p, 'utf8'))) {
       out.push(p)
     }
   }

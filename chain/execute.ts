@@ -5,6 +5,7 @@
 // ChainHost per call frame; nested calls are frames on the same journal.
 
 import { runContract, type ContractOutcome } from '../vm/contract/runtime.js'
+import { usesClock } from '../vm/contract/determinism.js'
 import { encodeAbiValue, AddressValue } from '../vm/contract/abi-values.js'
 import type { CallRequest, CallResult, ContractHost, DeployRequest } from '../vm/contract/host.js'
 import { ModuleCache, LoadError } from '../vm/loader.js'
@@ -196,7 +197,7 @@ export class Executor {
     if (loaded instanceof LoadError) return refused('module', `the module does not load: ${loaded.message}`, storeGas)
     const section = loaded.module.contract
     if (!section || section.classes.length === 0) return refused('module', 'the module was not compiled as a contract', storeGas)
-    if (usesScriptOnly(loaded.module.symbols)) return refused('module', 'the module uses System.clock, which only scripts have', storeGas)
+    if (usesClock(loaded.module)) return refused('module', 'the module uses System.clock, which only scripts have', storeGas)
     const name = className ?? section.classes[section.classes.length - 1].name
     const n = w.created(creator)
     w.setCreated(creator, n + 1)
@@ -352,9 +353,5 @@ export function contractAddress(crypto: Pick<Crypto, 'sha256'>, creator: Address
   return crypto.sha256(w.finish()).slice(0, 20)
 }
 
-/** Script-only host functions: a module that names one is refused at deploy. */
-function usesScriptOnly(symbols: readonly string[]): boolean {
-  return symbols.includes('clock')
-}
 
 export type { TxKey }

@@ -686,16 +686,15 @@ class Diver is Contract {
 }`, 'stacked.nest')
 
 t.test('the call depth limit holds whatever the JS stack holds under each call', async (t) => {
-  // Known bug, reported: compiled (JIT) frames below a Chain.call stay on the JS stack, so
-  // the JS stack overflows before the named limit, at a depth that depends on the engine.
-  const todo = 'vm: JIT frames under a host call overflow the JS stack'
+  // Calls to other contracts run from the interpreter's loop, never from compiled frames, so
+  // each level starts on a short JS stack: the named limit, not the engine, stops the dive.
   const chain = newChain()
   const diver = await deploy(chain, stackedDiverModule)
   const r = await call(chain, diver, 'dive', [1], { gasLimit: 500_000_000 })
   t.equal(r.receipt.status, 'ok')
   const [depth, error] = returned(r) as [number, string]
-  t.equal(depth, MAX_CONTRACT_CALL_DEPTH, 'the named limit stopped the dive', { todo })
-  t.notMatch(error, /call stack/, 'not the JS engine', { todo })
+  t.equal(depth, MAX_CONTRACT_CALL_DEPTH, 'the named limit stopped the dive')
+  t.notMatch(error, /call stack/, 'not the JS engine')
 })
 
 const deepModule = compileContract(`
@@ -766,7 +765,7 @@ class Watch is Contract {
   clock { 12 }
 }`)
   const watch = await chain.send(chain.accounts[0], { kind: 'deploy', module: own, args: encodeArgs([]), value: 0n })
-  t.equal(watch.receipt.status, 'ok', 'a method of its own named clock is not System.clock', { todo: 'vm: refuse System.clock in contract VMs at run time, then drop the name check' })
+  t.equal(watch.receipt.status, 'ok', 'a method of its own named clock is not System.clock')
 
   const { chain: other, callee } = await contracts()
   const sin = other.view(callee, 'sin')
@@ -861,15 +860,16 @@ class Looker is Contract {
 }`, 'looker.nest')
 
 t.test('values cross contracts as copies: a persistent handle names nothing outside its contract', async (t) => {
-  // Known bug, reported: a handle is an id into the state of whoever decodes it, so one
-  // passed in or returned reads and writes the receiver's own collection of that id.
-  const todo = 'vm: persistent handles cross the ABI boundary'
+  // A handle is an id into the state of whoever decodes it: one passed in or returned
+  // would read and write the receiver's own collection of that id, so none crosses (R0321).
   const chain = newChain()
   const holder = await deploy(chain, holderModule)
   const looker = await deploy(chain, lookerModule)
   const poked = await call(chain, holder, 'poke', [new HandleValue('map', 1)])
-  t.equal(poked.receipt.status, 'reverted', 'a handle as an argument is refused', { todo })
-  t.equal(chain.read(holder, 'secret'), "the holder's", "so it cannot reach the holder's own map", { todo })
+  t.equal(poked.receipt.status, 'reverted', 'a handle as an argument is refused')
+  t.equal(poked.receipt.code, 'R0321')
+  t.equal(chain.read(holder, 'secret'), "the holder's", "so it cannot reach the holder's own map")
   const looked = await call(chain, looker, 'look', [addr(holder)])
-  t.not(looked.receipt.status === 'ok' ? returned(looked) : null, "the looker's", "a returned handle does not read the caller's own map", { todo })
+  t.not(looked.receipt.status === 'ok' ? returned(looked) : null, "the looker's", "a returned handle does not read the caller's own map")
+  t.match(looked.receipt.error, /persistent collection cannot leave/)
 })

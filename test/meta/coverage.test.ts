@@ -170,6 +170,10 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'the test host exists only under `unest test`: its test runs a Test call outside it',
     coveredBy: 'test/cli/test-command.test.ts',
   },
+  R0321: {
+    why: 'raised when values cross between contracts: the test passes and returns handles on the local chain',
+    coveredBy: 'test/chain/execute.test.ts',
+  },
   R0205: {
     why: 'a refusal comes from the host, not the program: the language cases run on a host that accepts everything',
     coveredBy: 'test/vm/host.test.ts',

@@ -9,7 +9,8 @@ import { NAddress, NBytes, NList, type Value } from '../value.js'
 import { NMap } from '../map-table.js'
 import { toHex } from '../core/bytes.js'
 import type { VM } from '../vm.js'
-import type { NativeTable } from '../core/native.js'
+import type { ControlNative, NativeTable } from '../core/native.js'
+import { Control } from '../interpreter.js'
 import { decodeValue, encodeValue } from './storable.js'
 import { contextOf, writableHost, type ContractContext } from './natives.js'
 
@@ -86,7 +87,7 @@ function calleeGas(vm: VM, named: number | null): number {
 
 function argsOf(vm: VM, c: ContractContext, v: Value): Uint8Array {
   if (!(v instanceof NList)) abort('R0111', 'Arguments')
-  return encodeValue(vm, c.classes, v)
+  return encodeValue(vm, c.classes, v, true)
 }
 
 /** Makes a call through the host; its gas is the caller's. Returns the result or the error. */
@@ -101,7 +102,7 @@ function callThrough(vm: VM, to: Value, method: Value, args: Value, opts: Value)
   const r = c.host.call({ to: dest.bytes, method, args: encoded, value: o.value, gas, viewOnly: !c.writable })
   vm.charge(r.gasUsed)
   if (!r.ok) return { ok: false, message: `${method} on ${'0x' + toHex(dest.bytes)} failed: ${r.message}` }
-  return { ok: true, value: decodeValue(vm, c.classes, r.value) }
+  return { ok: true, value: decodeValue(vm, c.classes, r.value, true) }
 }
 
 function call(vm: VM, a: Value[], b: number, opts: Value): Value {
@@ -125,7 +126,7 @@ export function deployNative(className: string, arity: number) {
     const c = contextOf(vm)
     writableHost(c)
     const args = vm.newList(a.slice(b + 1, b + 1 + arity))
-    const encoded = encodeValue(vm, c.classes, args)
+    const encoded = encodeValue(vm, c.classes, args, true)
     const gas = calleeGas(vm, null)
     const r = c.host.deploy({ className, args: encoded, value: 0n, gas })
     vm.charge(r.gasUsed)
@@ -143,7 +144,27 @@ function hashOf(f: (d: Uint8Array) => Uint8Array) {
   }
 }
 
+/**
+ * A native that runs another contract: it runs from the interpreter's loop, never from
+ * compiled code, so each nested call starts on a short JS stack whatever the caller's
+ * compiled frames held. Then the depth limit, not the JS engine, decides how deep calls go.
+ */
+export function fromLoop(f: (vm: VM, a: Value[], b: number) => Value): ControlNative {
+  return (vm, a, b) => {
+    const fiber = vm.fiber!
+    a[b] = f(vm, a, b)
+    fiber.sp = b + 1
+    return Control.Continue
+  }
+}
+
 export const chainTable: NativeTable = {
+  staticControl: {
+    'call(_,_,_)': fromLoop((vm, a, b) => call(vm, a, b, null)),
+    'call(_,_,_,_)': fromLoop((vm, a, b) => call(vm, a, b, a[b + 4])),
+    'tryCall(_,_,_)': fromLoop((vm, a, b) => tryCall(vm, a, b, null)),
+    'tryCall(_,_,_,_)': fromLoop((vm, a, b) => tryCall(vm, a, b, a[b + 4])),
+  },
   statics: {
     self: (vm) => vm.newAddress(contextOf(vm).host.self.slice()),
     caller: (vm) => vm.newAddress(contextOf(vm).host.caller.slice()),
@@ -157,17 +178,13 @@ export const chainTable: NativeTable = {
     'balance(_,_)': (vm, a, b) => balance(vm, a[b + 1], token(a[b + 2])),
     'transfer(_,_)': (vm, a, b) => transfer(vm, a[b + 1], NEST, a[b + 2]),
     'transfer(_,_,_)': (vm, a, b) => transfer(vm, a[b + 1], token(a[b + 2]), a[b + 3]),
-    'call(_,_,_)': (vm, a, b) => call(vm, a, b, null),
-    'call(_,_,_,_)': (vm, a, b) => call(vm, a, b, a[b + 4]),
-    'tryCall(_,_,_)': (vm, a, b) => tryCall(vm, a, b, null),
-    'tryCall(_,_,_,_)': (vm, a, b) => tryCall(vm, a, b, a[b + 4]),
     'emit(_,_)': (vm, a, b) => {
       const c = contextOf(vm)
       const host = writableHost(c)
       const topic = a[b + 1]
       if (typeof topic !== 'string') abort('R0005', 'Topic')
       vm.charge(EMIT_GAS)
-      host.emit(topic, encodeValue(vm, c.classes, a[b + 2]))
+      host.emit(topic, encodeValue(vm, c.classes, a[b + 2], true))
       return null
     },
   },

@@ -8,7 +8,7 @@ import { Abort } from '../errors.js'
 import { formatRuntimeError, type RuntimeErrorCode } from '../errors.js'
 import { LoadError } from '../loader.js'
 import { Method, MethodKind, NAddress, NBytes, NClass, NList, type Value } from '../value.js'
-import { deployNative } from './chain.js'
+import { deployNative, fromLoop } from './chain.js'
 import { NMap } from '../map-table.js'
 import { VM, type RunOutcome, type TraceFrame } from '../vm.js'
 import type { ModuleCache } from '../loader.js'
@@ -73,9 +73,9 @@ export function runContract(call: ContractCall): ContractOutcome {
   let args: Value
   try {
     vm.contract = { host: call.host, classes, writable: false }
-    args = decodeValue(vm, classes, call.args)
+    args = decodeValue(vm, classes, call.args, true)
   } catch (e) {
-    if (e instanceof Abort) return failure(vm, 'R0313', formatRuntimeError('R0313', []))
+    if (e instanceof Abort) return failure(vm, e.code === 'R0321' ? 'R0321' : 'R0313', formatRuntimeError(e.code === 'R0321' ? 'R0321' : 'R0313', []))
     throw e
   }
   if (!(args instanceof NList)) return refuse(vm, 'R0313')
@@ -100,7 +100,7 @@ export function runContract(call: ContractCall): ContractOutcome {
     const k = unit.vars[unit.varNames.indexOf(c.name)]
     if (!(k instanceof NClass)) continue
     for (const x of k.cls.methods) {
-      if (x?.kind === MethodKind.Constructor) vm.bindMethod(k.cls, x.signature, new Method(MethodKind.Native, x.signature, deployNative(c.name, arityOf(x.signature)) as never, null))
+      if (x?.kind === MethodKind.Constructor) vm.bindMethod(k.cls, x.signature, new Method(MethodKind.Control, x.signature, fromLoop(deployNative(c.name, arityOf(x.signature))) as never, null))
     }
   }
   const self = vm.newInstance(cls)
@@ -115,7 +115,7 @@ export function runContract(call: ContractCall): ContractOutcome {
   const result = m.returns === 'Null' ? null : out.value
   if (!hasType(result, m.returns)) return refuse(vm, 'R0310', `${call.className}.${what}`, typeName(vm, result), m.returns)
   try {
-    return { ok: true, value: encodeValue(vm, classes, result), gasUsed: vm.gasUsed, abi: m }
+    return { ok: true, value: encodeValue(vm, classes, result, true), gasUsed: vm.gasUsed, abi: m }
   } catch (e) {
     if (e instanceof Abort) return failure(vm, (e as Abort).code, String(e.value))
     throw e

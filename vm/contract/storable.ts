@@ -46,9 +46,12 @@ export interface StoreClasses {
   named(name: string): NClass | undefined
 }
 
-export function encodeValue(vm: VM, classes: StoreClasses, v: Value): Uint8Array {
+/** `crossing`: the value leaves or enters a contract (arguments, results, events). A persistent
+ *  collection's handle names a collection of its own contract's state only, so it may not
+ *  cross (R0321): it would name another contract's collection of the same id. */
+export function encodeValue(vm: VM, classes: StoreClasses, v: Value, crossing = false): Uint8Array {
   const w = new ByteWriter()
-  write(w, classes, v, 0)
+  write(w, classes, v, 0, crossing)
   const out = w.finish()
   vm.charge(storeGas(out.length))
   return out
@@ -58,7 +61,7 @@ export function storeGas(bytes: number): number {
   return Math.ceil(bytes / STORE_GAS.perBytes) * STORE_GAS.per
 }
 
-function write(w: ByteWriter, classes: StoreClasses, v: Value, depth: number): void {
+function write(w: ByteWriter, classes: StoreClasses, v: Value, depth: number, crossing: boolean): void {
   if (depth > MAX_STORE_DEPTH) abort('R0302', MAX_STORE_DEPTH)
   switch (typeof v) {
     case 'number':
@@ -90,36 +93,37 @@ function write(w: ByteWriter, classes: StoreClasses, v: Value, depth: number): v
   } else if (v instanceof NList) {
     w.u8(Tag.List)
     w.uvar(v.items.length)
-    for (const x of v.items) write(w, classes, x, depth + 1)
+    for (const x of v.items) write(w, classes, x, depth + 1, crossing)
   } else if (v instanceof NMap) {
     w.u8(Tag.Map)
     w.uvar(v.count)
     for (let i = v.nextLive(0); i >= 0; i = v.nextLive(i + 1)) {
-      write(w, classes, v.keyAt(i), depth + 1)
-      write(w, classes, v.vals[i], depth + 1)
+      write(w, classes, v.keyAt(i), depth + 1, crossing)
+      write(w, classes, v.vals[i], depth + 1, crossing)
     }
   } else if (v instanceof NHandle) {
+    if (crossing) abort('R0321')
     w.u8(v.cls === classes.persistentMap ? Tag.PersistentMap : Tag.PersistentList)
     w.uvar(v.id)
   } else if (v instanceof Instance && classes.named(v.cls.name) === v.cls) {
     w.u8(Tag.Instance)
     w.str(v.cls.name)
     w.uvar(v.fields.length)
-    for (const x of v.fields) write(w, classes, x, depth + 1)
+    for (const x of v.fields) write(w, classes, x, depth + 1, crossing)
   } else {
     abort('R0301', `a ${(v as { cls: NClass }).cls.name}`)
   }
 }
 
-export function decodeValue(vm: VM, classes: StoreClasses, bytes: Uint8Array): Value {
+export function decodeValue(vm: VM, classes: StoreClasses, bytes: Uint8Array, crossing = false): Value {
   vm.charge(storeGas(bytes.length))
   const r = new ByteReader(bytes, (m) => abort('R0303', m))
-  const v = read(vm, r, classes, 0)
+  const v = read(vm, r, classes, 0, crossing)
   if (!r.atEnd()) abort('R0303', 'trailing bytes')
   return v
 }
 
-function read(vm: VM, r: ByteReader, classes: StoreClasses, depth: number): Value {
+function read(vm: VM, r: ByteReader, classes: StoreClasses, depth: number, crossing: boolean): Value {
   if (depth > MAX_STORE_DEPTH) abort('R0303', 'nested too deeply')
   const tag = r.u8()
   switch (tag) {
@@ -148,22 +152,24 @@ function read(vm: VM, r: ByteReader, classes: StoreClasses, depth: number): Valu
     case Tag.List: {
       const n = r.count(1 << 24, 'list elements')
       const items: Value[] = []
-      for (let i = 0; i < n; i++) items.push(read(vm, r, classes, depth + 1))
+      for (let i = 0; i < n; i++) items.push(read(vm, r, classes, depth + 1, crossing))
       return vm.newList(items)
     }
     case Tag.Map: {
       const n = r.count(1 << 24, 'map entries')
       const m = vm.newMap()
       for (let i = 0; i < n; i++) {
-        const k = read(vm, r, classes, depth + 1)
+        const k = read(vm, r, classes, depth + 1, crossing)
         if (!isValidKey(k)) abort('R0303', 'a map key that is not a value type')
-        m.set(k, read(vm, r, classes, depth + 1))
+        m.set(k, read(vm, r, classes, depth + 1, crossing))
       }
       return m
     }
     case Tag.PersistentMap:
+      if (crossing) abort('R0321')
       return new NHandle(classes.persistentMap, r.uvar())
     case Tag.PersistentList:
+      if (crossing) abort('R0321')
       return new NHandle(classes.persistentList, r.uvar())
     case Tag.Instance: {
       const name = r.str()
@@ -172,7 +178,7 @@ function read(vm: VM, r: ByteReader, classes: StoreClasses, depth: number): Valu
       const n = r.uvar()
       if (n !== cls.numFields) abort('R0303', `${name} has ${cls.numFields} fields, not ${n}`)
       const inst = vm.newInstance(cls)
-      for (let i = 0; i < n; i++) inst.fields[i] = read(vm, r, classes, depth + 1)
+      for (let i = 0; i < n; i++) inst.fields[i] = read(vm, r, classes, depth + 1, crossing)
       return inst
     }
     default:

@@ -83,7 +83,7 @@ export const testTable: NativeTable = {
       const t = a[b + 1]
       if (typeof t !== 'string') abort('R0005', 'Topic')
       const c = contextOf(vm)
-      host(vm).expectEvent(t, encodeValue(vm, c.classes, a[b + 2]))
+      host(vm).expectEvent(t, encodeValue(vm, c.classes, a[b + 2], true))
       return null
     },
     'count_()': (vm) => (host(vm).assertion(), null),

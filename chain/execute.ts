@@ -7,7 +7,8 @@
 import { runContract, type ContractOutcome } from '../vm/contract/runtime.js'
 import { usesClock } from '../vm/contract/determinism.js'
 import { encodeAbiValue, AddressValue } from '../vm/contract/abi-values.js'
-import type { CallRequest, CallResult, ContractHost, DeployRequest } from '../vm/contract/host.js'
+import type { CallRequest, CallResult, ContractHost, DeployRequest, TestHost } from '../vm/contract/host.js'
+import type { TestSession } from './test-session.js'
 import { ModuleCache, LoadError } from '../vm/loader.js'
 import { ByteWriter } from '../vm/bytes-io.js'
 import type { TraceFrame } from '../vm/vm.js'
@@ -71,8 +72,10 @@ export class Executor {
     readonly journal: Journal,
     readonly crypto: Crypto,
     readonly params: ChainParams,
-    readonly block: BlockContext,
+    public block: BlockContext,
     readonly modules: ModuleCache,
+    /** A local chain in test mode (`unest test`): the test's cheats and records. */
+    readonly test: TestSession | null = null,
   ) {
     this.world = new World(journal)
   }
@@ -197,6 +200,7 @@ export class Executor {
     if (loaded instanceof LoadError) return refused('module', `the module does not load: ${loaded.message}`, storeGas)
     const section = loaded.module.contract
     if (!section || section.classes.length === 0) return refused('module', 'the module was not compiled as a contract', storeGas)
+    if (section.test && this.test === null) return refused('module', 'a test program deploys only on a local chain running `unest test`', storeGas)
     if (usesClock(loaded.module)) return refused('module', 'the module uses System.clock, which only scripts have', storeGas)
     const name = className ?? section.classes[section.classes.length - 1].name
     const n = w.created(creator)
@@ -244,6 +248,7 @@ export class Executor {
     const reentered = this.stack.some((a) => sameAddress(a, self))
     this.stack.push(self)
     const host = new ChainHost(this, self, caller, value, depth)
+    const gasBefore = gas
     let out: ContractOutcome
     try {
       out = runContract({
@@ -261,6 +266,7 @@ export class Executor {
     } finally {
       this.stack.pop()
     }
+    this.test?.recordGas(`${className}.${method.deploy ? 'new' : method.name}`, Math.min(out.gasUsed, gasBefore))
     if (out.ok) {
       this.journal.release(cp)
       return { ok: true, gasUsed: out.gasUsed, value: out.value, error: null, code: null, trace: [], contract: null }
@@ -272,8 +278,7 @@ export class Executor {
 
 /** The chain as one contract frame sees it. */
 class ChainHost implements ContractHost {
-  readonly height: number
-  readonly time: number
+  readonly test: TestHost | undefined
   constructor(
     private readonly ex: Executor,
     readonly self: Address,
@@ -281,8 +286,14 @@ class ChainHost implements ContractHost {
     readonly value: bigint,
     private readonly depth: number,
   ) {
-    this.height = ex.block.height
-    this.time = ex.block.time
+    this.test = ex.test === null ? undefined : testHost(ex, ex.test)
+  }
+  // Read at each use: a test's warp or roll changes them for the rest of its call.
+  get height(): number {
+    return this.ex.block.height
+  }
+  get time(): number {
+    return this.ex.block.time
   }
   get(key: Uint8Array): Uint8Array | undefined {
     return this.ex.journal.get(storageKey(this.self, key))
@@ -314,12 +325,37 @@ class ChainHost implements ContractHost {
       // Calling an account that holds no contract: refused, so a typo cannot swallow value.
       return { ok: false, message: `no contract at ${new AddressValue(r.to)}`, gasUsed: 0 }
     }
-    return result(this.ex.call(this.self, r.to, r.method, r.args, r.value, r.gas, this.depth + 1, r.viewOnly))
+    const t = this.depth === 1 ? this.ex.test : null
+    if (t === null) return result(this.ex.call(this.self, r.to, r.method, r.args, r.value, r.gas, this.depth + 1, r.viewOnly))
+    // The test contract's own calls: a prank changes who calls, an expected revert is what
+    // the call must do (and then the test goes on).
+    const caller = t.takePrank() ?? this.self
+    const expected = t.takeExpectRevert()
+    const out = result(this.ex.call(caller, r.to, r.method, r.args, r.value, r.gas, this.depth + 1, r.viewOnly))
+    if (expected === null) return out
+    if (out.ok) return { ok: false, message: `expected ${r.method} to revert${expected.message === null ? '' : ` with "${expected.message}"`}, but it succeeded`, gasUsed: out.gasUsed }
+    if (expected.message !== null && !out.message.includes(expected.message)) return { ok: false, message: `expected ${r.method} to revert with "${expected.message}", but it reverted with "${out.message}"`, gasUsed: out.gasUsed }
+    t.assertion()
+    return { ok: true, value: NULL_VALUE, gasUsed: out.gasUsed }
   }
   deploy(r: DeployRequest): CallResult {
     const code = this.ex.world.code(this.self)!
     const module = this.ex.world.module(code.moduleHash)!
     return result(this.ex.deploy(this.self, module, r.className, r.args, r.value, r.gas, this.depth + 1))
+  }
+}
+
+/** The cheats a test contract's VM sees: the session's, plus what touches block and state. */
+function testHost(ex: Executor, t: TestSession): TestHost {
+  return {
+    account: (i) => t.account(i),
+    prank: (who, persistent) => t.prank(who, persistent),
+    warp: (time) => (ex.block = { ...ex.block, time }),
+    roll: (height) => (ex.block = { ...ex.block, height }),
+    deal: (who, token, amount) => ex.world.mint(who, token, amount),
+    expectRevert: (message) => t.expectRevert(message),
+    expectEvent: (topic, data) => t.expectEvent(topic, data),
+    assertion: () => t.assertion(),
   }
 }
 

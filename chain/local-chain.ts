@@ -19,6 +19,7 @@ import { Journal, SnapshotKv, type SnapshotId } from './state/journal.js'
 import { MemoryKv, type KvScan, type KvStore } from './state/kv.js'
 import { World } from './state/world.js'
 import { MemoryNodeStore, Smt, type Proof } from './state/smt.js'
+import type { TestSession } from './test-session.js'
 import { encodeTx, signTx, txHash, verifyTxSignature, type Payload, type Tx } from './tx.js'
 
 export interface DevAccount {
@@ -181,10 +182,13 @@ export class LocalChain {
 
   /** The analogue of an EVM runCall: the payload as `sender`, without signature, nonce, fee
    *  or block; its effects are committed (no block is made). For benchmarks and tools. */
-  execute(sender: Address, payload: Payload, gasLimit = DEFAULT_GAS_LIMIT): Applied {
+  execute(sender: Address, payload: Payload, gasLimit = DEFAULT_GAS_LIMIT, test: TestSession | null = null): Applied {
     const journal = new Journal(this.state)
-    const ex = new Executor(journal, this.crypto, this.params, this.blockContext(), this.modules)
+    const ex = new Executor(journal, this.crypto, this.params, this.blockContext(), this.modules, test)
     const applied = ex.execute(sender, payload, gasLimit)
+    // A test's warp and roll last for the rest of the test.
+    this.time = ex.block.time
+    this.height = ex.block.height
     this.state.apply(journal.changes())
     this.smt.update(journal.changes())
     return applied
@@ -260,10 +264,15 @@ export class LocalChain {
   /** The whole state with the chain's clock, to load into another local chain. */
   save(): Uint8Array {
     const w = new ByteWriter()
-    w.str('unest/local-state/v1')
+    w.str('unest/local-state/v2')
     w.str(this.params.chainId)
     w.uvar(this.height)
     w.uvar(this.time)
+    // The last block's header, so the chain continues from it (its hash is the next parent).
+    const last = this.blocks[this.blocks.length - 1].header
+    w.uvar(last.height)
+    w.uvar(last.time)
+    for (const b of [last.parent, last.producer, last.stateRoot, last.txRoot, last.receiptRoot]) w.blob(b)
     const entries = [...this.entries()]
     w.uvar(entries.length)
     for (const [k, v] of entries) {
@@ -278,11 +287,14 @@ export class LocalChain {
     const r = new ByteReader(saved, (m) => {
       throw new Error(`not a saved local chain: ${m}`)
     })
-    if (r.str() !== 'unest/local-state/v1') throw new Error('not a saved local chain')
+    if (r.str() !== 'unest/local-state/v2') throw new Error('not a saved local chain (or one saved by another version)')
     const chainId = r.str()
     const chain = new LocalChain({ ...opts, params: { ...opts.params, chainId }, accounts: opts.accounts ?? 10 })
     chain.height = r.uvar()
     chain.time = r.uvar()
+    const header: BlockHeader = { height: r.uvar(), time: r.uvar(), parent: r.blob().slice(), producer: r.blob().slice(), stateRoot: r.blob().slice(), txRoot: r.blob().slice(), receiptRoot: r.blob().slice() }
+    chain.blocks.length = 0
+    chain.blocks.push({ header, hash: blockHash(chain.crypto, header), txs: [], receipts: [] })
     const journal = new Journal(chain.state)
     for (const [k] of [...chain.entries()]) journal.set(k, null)
     const n = r.uvar()

@@ -8,6 +8,7 @@ import { chainCommand } from './commands/chain.js'
 import { deployCommand } from './commands/deploy.js'
 import { callCommand } from './commands/call.js'
 import { sendCommand } from './commands/send.js'
+import { testCommand } from './commands/test.js'
 import { EXIT_USAGE } from './host.js'
 import { DEFAULT_RPC } from './rpc-client.js'
 
@@ -121,6 +122,17 @@ txOptions(
 ).action(async (address: string, method: string, args: string[], o: { from: string; rpc: string; gasLimit?: number; value?: string }) => {
   process.exitCode = await sendCommand(address, method, args, o)
 })
+
+program
+  .command('test')
+  .description('run Nest tests (*.test.nest) on a local chain in test mode; prints TAP')
+  .argument('[paths...]', 'test files or folders (default: every *.test.nest here)')
+  .option('--match <regex>', 'run only tests whose Class.method matches')
+  .option('--gas', 'print a gas report per contract method (min / median / max)')
+  .option('--seed <n>', 'seed of fuzzed inputs', count)
+  .action((paths: string[], o: { match?: string; gas?: boolean; seed?: number }) => {
+    process.exitCode = testCommand(paths, o)
+  })
 
 // A JS exception reaching here is a bug in unest, not in the program: say so in one line
 // (the stack of bundled code helps no user), exit as EX_SOFTWARE.

@@ -4,6 +4,7 @@
 //   dist/unest.cjs.cache  V8's code cache for it, made by a warm run of the bin below
 //   dist/unest.js         the bin: a small launcher (cli/launcher.ts) using that cache
 //   dist/package.json     marks dist/ as CommonJS, which Node loads faster than ESM
+//   dist/testing.cjs      `unest/testing` (testing/index.ts): the local chain for TS tests
 // Not a general build system. No network; every file is written whole, then renamed, so
 // a concurrent build (two test files) or an interrupted one never leaves a torn file. If
 // the warm run fails the build still succeeds, without a cache (test/cli/ will fail).
@@ -70,6 +71,7 @@ mkdirSync(dist, { recursive: true })
 writeWhole('package.json', JSON.stringify({ type: 'commonjs' }) + '\n')
 writeWhole('unest.cjs', `${cli}\n//# unest-build ${tag}\n`)
 writeWhole('unest.js', launcher, 0o755)
+writeWhole('testing.cjs', await bundle('testing/index.ts', {}))
 
 // The warm run, in a folder of its own and with the user's Node options left out: V8
 // rejects a cache made under other V8 flags.

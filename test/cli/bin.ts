@@ -12,7 +12,7 @@ import { join } from 'node:path'
 export const ROOT = join(import.meta.dirname, '..', '..')
 export const BIN = join(ROOT, 'dist', 'unest.js')
 const BUILT = ['unest.js', 'unest.cjs', 'unest.cjs.cache', 'package.json'].map((f) => join(ROOT, 'dist', f))
-const INPUTS = ['cli', 'compiler', 'vm', 'chain', 'scripts/build.mjs', 'package.json', 'package-lock.json']
+const INPUTS = ['cli', 'compiler', 'vm', 'chain', 'testing', 'scripts/build.mjs', 'package.json', 'package-lock.json']
 
 function newestMtime(path: string): number {
   const st = statSync(path, { throwIfNoEntry: false })

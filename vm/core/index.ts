@@ -54,6 +54,8 @@ export function installCore(vm: VM, phase: CorePhase, target?: NClass): void {
       installTable(vm, vm.persistentMapClass, persistentMapTable)
       installTable(vm, vm.persistentListClass, persistentListTable)
       installTable(vm, vm.core.vars[vm.core.varNames.indexOf('Chain')] as NClass, chainTable)
+      // Test extends Contract, but copied its methods in the prelude, before these natives.
+      installTable(vm, vm.core.vars[vm.core.varNames.indexOf('Test')] as NClass, contractTable)
       installTable(vm, vm.core.vars[vm.core.varNames.indexOf('Test')] as NClass, testTable)
       installTable(vm, vm.core.vars[vm.core.varNames.indexOf('Assert')] as NClass, assertTable)
       return

@@ -316,6 +316,10 @@ class ChainHost implements ContractHost {
   balance(address: Uint8Array, token: string): bigint {
     return this.ex.world.balance(address, token)
   }
+  verify(scheme: 'ed25519' | 'p256', publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+    const c = this.ex.crypto
+    return scheme === 'ed25519' ? c.ed25519Verify(publicKey, message, signature) : c.p256Verify(publicKey, message, signature)
+  }
   transfer(to: Uint8Array, token: string, amount: bigint): boolean {
     return this.ex.world.move(this.self, to, token, amount)
   }

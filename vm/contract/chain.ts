@@ -16,6 +16,18 @@ import { contextOf, writableHost, type ContractContext } from './natives.js'
 
 /** Gas of hashing: a fixed part and a part per 32 bytes hashed. */
 export const HASH_GAS = { base: 30, per32: 6 } as const
+/** Gas of checking a signature, besides hashing the message (HASH_GAS per 32 bytes). */
+export const VERIFY_GAS = 3000
+
+function verifyOf(scheme: 'ed25519' | 'p256') {
+  return (vm: VM, a: Value[], b: number): Value => {
+    const [key, message, signature] = [a[b + 1], a[b + 2], a[b + 3]]
+    if (!(key instanceof NBytes) || !(message instanceof NBytes) || !(signature instanceof NBytes)) abort('R0108', 'Key, message and signature')
+    vm.charge(VERIFY_GAS + Math.ceil(message.bytes.length / 32) * HASH_GAS.per32)
+    return contextOf(vm).host.verify(scheme, key.bytes, message.bytes, signature.bytes)
+  }
+}
+
 /** Gas of an event: a fixed part; its data pays per byte as a stored value does. */
 export const EMIT_GAS = 100
 /** Gas of reading a balance and of moving tokens, besides the storage they touch. */
@@ -174,6 +186,8 @@ export const chainTable: NativeTable = {
     'sha256(_)': hashOf(sha256),
     'keccak256(_)': hashOf(keccak_256),
     'blake3(_)': hashOf((d) => blake3(d)),
+    'verifyEd25519(_,_,_)': verifyOf('ed25519'),
+    'verifyP256(_,_,_)': verifyOf('p256'),
     'balance(_)': (vm, a, b) => balance(vm, a[b + 1], NEST),
     'balance(_,_)': (vm, a, b) => balance(vm, a[b + 1], token(a[b + 2])),
     'transfer(_,_)': (vm, a, b) => transfer(vm, a[b + 1], NEST, a[b + 2]),

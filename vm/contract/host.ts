@@ -33,6 +33,9 @@ export interface ContractHost {
   call(request: CallRequest): CallResult
   /** Deploys a contract class of the running contract's own module. */
   deploy(request: DeployRequest): CallResult
+  /** Signature checks by the chain's one written rule (chain/crypto.ts): Ed25519 per RFC 8032,
+   *  strict; ECDSA P-256 over SHA-256 of the message, low S, compressed key. */
+  verify(scheme: 'ed25519' | 'p256', publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean
   /** The test host: present only on a local chain running `unest test`. */
   readonly test?: TestHost
 }

@@ -5,6 +5,7 @@
 import { compile } from '../../../compiler/compile.js'
 import { encodeArgs, decodeAbiValue, type AbiValue } from '../../../vm/contract/abi-values.js'
 import type { CallResult, ContractHost } from '../../../vm/contract/host.js'
+import { nobleCrypto } from '../../../chain/crypto-noble.js'
 import { runContract, type ContractOutcome } from '../../../vm/contract/runtime.js'
 import { ModuleCache } from '../../../vm/loader.js'
 
@@ -64,6 +65,9 @@ export class TestState implements ContractHost {
     this.balances.set(from, have - amount)
     this.balances.set(hex(to) + token, this.balance(to, token) + amount)
     return true
+  }
+  verify(scheme: 'ed25519' | 'p256', key: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+    return scheme === 'ed25519' ? nobleCrypto.ed25519Verify(key, message, signature) : nobleCrypto.p256Verify(key, message, signature)
   }
   call(): CallResult {
     return { ok: false, message: 'this test state holds one contract', gasUsed: 0 }

@@ -72,6 +72,7 @@ function printTap(run: TestRun, out: (s: string) => void): { passed: number; fai
       if (t.ok) {
         passed++
         out(`ok ${n} - ${t.name}${runs} # gas ${t.gasUsed}`)
+        for (const p of t.prints) out(`# printed: ${p}`)
       } else {
         failed++
         out(`not ok ${n} - ${t.name}${runs}`)

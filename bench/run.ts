@@ -3,6 +3,8 @@
 //
 //   npm run bench                      every benchmark, results into BENCHMARKS.md
 //   npm run bench -- --only fib        one benchmark (or a comma list); printed only
+//   npm run bench -- --only evm        the eight EVM workloads (evm.fib,evm.token for some)
+//   npm run bench -- --only transfers  10,000 signed token transfers through the local chain
 //   npm run bench -- --reps 9          runs per program (default 5, at least 5 for the record)
 //
 // Language core (issue 3): the eight Wren benchmark programs run unchanged on `unest run`,
@@ -10,12 +12,19 @@
 // ratio is of the medians of the programs' own `elapsed:` lines, the whole-process time is
 // printed beside it. Our own Nest versions (bench/programs/) run too and check their
 // answers. Then the start-up time of the bin on a one-line program.
+//
+// Contracts (issue 4): the eight EVM workloads on @ethereumjs/evm and as Nest contracts on a
+// local chain (bench/chain/compare.ts), and 10,000 pre-signed token transfers through the
+// local chain (bench/chain/transfers.ts).
 
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, release, type as osType } from 'node:os'
 import { join } from 'node:path'
 import { measureStartup } from './startup.js'
+import { formatComparison, formatRowLine, runComparison, type Comparison } from './chain/compare.js'
+import { NEST_WORKLOAD_NAMES } from './chain/workloads.js'
+import { formatTransfers, runTransfers, type TransfersResult } from './chain/transfers.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const BIN = join(ROOT, 'dist', 'unest.js')
@@ -29,6 +38,10 @@ interface Args {
   reps: number
 }
 
+const EVM_PREFIX = 'evm.'
+/** What `--only` accepts besides the Wren programs. */
+const SECTIONS = ['startup', 'evm', 'transfers', ...NEST_WORKLOAD_NAMES.map((w) => EVM_PREFIX + w)]
+
 function parseArgs(argv: string[]): Args {
   const args: Args = { only: null, reps: 5 }
   for (let i = 0; i < argv.length; i++) {
@@ -37,8 +50,18 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--reps') args.reps = Math.max(1, Number(argv[++i]))
     else throw new Error(`unknown argument ${a} (use --only NAME[,NAME] and --reps N)`)
   }
+  const unknown = [...(args.only ?? [])].filter((n) => !(PROGRAMS as readonly string[]).includes(n) && !SECTIONS.includes(n))
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')} (known: ${[...PROGRAMS, ...SECTIONS].join(', ')})`)
   return args
 }
+
+/** The EVM workloads `--only` names; all of them without --only; none when it names none. */
+function evmWorkloads(args: Args): string[] {
+  if (!args.only || args.only.has('evm')) return [...NEST_WORKLOAD_NAMES]
+  return [...args.only].filter((n) => n.startsWith(EVM_PREFIX)).map((n) => n.slice(EVM_PREFIX.length))
+}
+
+const wanted = (args: Args, name: string) => !args.only || args.only.has(name)
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -138,7 +161,14 @@ function commit(): string {
   return r.status === 0 ? `${r.stdout.trim()}${dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'
 }
 
-function report(rows: WrenRow[], startup: { medianSeconds: number; runs: number[] } | null, reps: number): string {
+interface Sections {
+  readonly rows: WrenRow[]
+  readonly startup: { medianSeconds: number; runs: number[] } | null
+  readonly evm: Comparison | null
+  readonly transfers: TransfersResult | null
+}
+
+function report({ rows, startup, evm, transfers }: Sections, reps: number): string {
   const out: string[] = []
   out.push('# Benchmarks', '')
   out.push('Written by `npm run bench` (bench/run.ts); do not edit by hand. Tests never time anything: these')
@@ -167,23 +197,56 @@ function report(rows: WrenRow[], startup: { medianSeconds: number; runs: number[
     out.push(`Whole process, \`node dist/unest.js run one.nest\`: median ${fmt(startup.medianSeconds)} s over ${startup.runs.length} runs ` +
       `(${startup.medianSeconds < STARTUP_TARGET ? 'met' : '**missed**'}); runs: ${startup.runs.map((x) => fmt(x)).join(', ')}.`, '')
   }
+  if (evm) {
+    out.push('## Contracts: the EVM workloads (targets: fib, loop ≥ 20× faster than the EVM; storage, token, bytes ≥ 5×; hashing ≥ 2× against hash_asm; none slower)', '')
+    out.push('../shared/peers/evm/WORKLOADS.md’s eight workloads: Solidity on @ethereumjs/evm (Prague, in-memory')
+    out.push('SimpleStateManager, no state root) and Nest contracts (bench/contracts/) on a LocalChain. Both sides: per rep a fresh')
+    out.push('chain, deploy and setup untimed, 1 warm-up and 5 timed reps, median; each call a separate top-level call without')
+    out.push('signature, nonce or block (runCall; LocalChain.execute, which commits state and updates the state root after each')
+    out.push('call). Every rep’s answer is checked against bench/evm/expected.ts. Gas: EVM executionGasUsed (no intrinsic or')
+    out.push('calldata gas); nVM gasUsed of execute (no intrinsic gas). hash_asm on the nVM is the same contract as hash.', '')
+    out.push(formatComparison(evm), '')
+  }
+  if (transfers) {
+    out.push('## Contracts: 10,000 pre-signed token transfers through the local chain (target: under 1.6 s; stretch: under 1 s on both cores)', '')
+    out.push('examples/token deployed by dev account 0, which funds 100 dev accounts; transfer k from holder k % 100 to holder')
+    out.push('(k + 1) % 100. Signed transactions (signing untimed), one block each, signature and nonce checked, each rep on a fresh')
+    out.push('chain; receipts, events, balances and nonces checked after. The phase split comes from bench/chain/phased-chain.ts,')
+    out.push('LocalChain.submit’s loop with a clock on each phase, which ends on the same state root and block hash.', '')
+    out.push(formatTransfers(transfers), '')
+  }
   return out.join('\n')
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`)
-  const wren = wrenBinary()
-  if (!wren) console.log('note: Wren is not available here; ratios are not measured')
-  const rows = benchWren(args, wren)
+  const needsBin = wanted(args, 'startup') || PROGRAMS.some((p) => wanted(args, p))
+  if (needsBin && !existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`)
+  let rows: WrenRow[] = []
+  if (PROGRAMS.some((p) => wanted(args, p))) {
+    const wren = wrenBinary()
+    if (!wren) console.log('note: Wren is not available here; ratios are not measured')
+    rows = benchWren(args, wren)
+  }
   let startup: Awaited<ReturnType<typeof measureStartup>> | null = null
-  if (!args.only || args.only.has('startup')) {
+  if (wanted(args, 'startup')) {
     startup = await measureStartup(Math.max(args.reps, 7))
     console.log(`startup        ${fmt(startup.medianSeconds)} s (median of ${startup.runs.length})`)
   }
+  let evm: Comparison | null = null
+  const workloads = evmWorkloads(args)
+  if (workloads.length > 0) {
+    evm = await runComparison({ only: workloads, reps: args.reps, onRow: (r) => console.log(formatRowLine(r)) })
+    console.log(`compile: solc-js ${evm.solc.compileMs.toFixed(0)} ms, Nest ${evm.nest.coldMs.toFixed(0)} ms cold, ${evm.nest.warmMs.toFixed(0)} ms warm`)
+  }
+  let transfers: TransfersResult | null = null
+  if (wanted(args, 'transfers')) {
+    transfers = await runTransfers({ reps: args.reps, log: (line) => console.log(line) })
+    console.log(formatTransfers(transfers))
+  }
   if (args.only) return
   const file = join(ROOT, 'BENCHMARKS.md')
-  writeFileSync(file, report(rows, startup, args.reps))
+  writeFileSync(file, report({ rows, startup, evm, transfers }, args.reps))
   console.log(`wrote ${file}`)
 }
 

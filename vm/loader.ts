@@ -33,6 +33,13 @@ export function loadModule(bytes: Uint8Array): LoadedModule | LoadError {
 
 export class ModuleCache {
   private readonly byHash = new Map<string, LoadedModule>()
+  /** Booted core libraries VMs share (VMOptions.shareCore), by kind. */
+  private readonly images = new Map<string, unknown>()
+  coreImage(kind: string, boot: () => unknown): unknown {
+    let image = this.images.get(kind)
+    if (image === undefined) this.images.set(kind, (image = boot()))
+    return image
+  }
   load(bytes: Uint8Array): LoadedModule | LoadError {
     if (bytes.length >= 40) {
       const cached = this.byHash.get(moduleHash(bytes))

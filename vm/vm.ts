@@ -54,6 +54,12 @@ export interface VMOptions {
   jit?: boolean
   /** Runs a contract: Num methods whose results differ between machines abort. */
   contract?: boolean
+  /** Reuses a core library booted once per `cache` (for this kind of VM) instead of booting
+   *  one: a contract call starts in a fresh VM, and booting is most of what that costs.
+   *  Sound because nothing a run does changes the core's classes: user classes copy
+   *  their methods, and symbols a run adds stay in the run's own table. Not for scripts,
+   *  whose core closes over their host's clock. */
+  shareCore?: boolean
 }
 
 export interface TraceFrame {
@@ -101,9 +107,11 @@ export class VM {
   lastErrorCode: RuntimeErrorCode | null = null
   readonly onError: ((code: RuntimeErrorCode) => void) | null
 
-  readonly symbols: string[] = []
-  readonly symbolArity: number[] = []
-  private readonly symbolIndex = new Map<string, number>()
+  symbols: string[] = []
+  symbolArity: number[] = []
+  private symbolIndex = new Map<string, number>()
+  /** A shared core's symbols (see `shareCore`), looked up before this VM's own. */
+  private baseIndex: ReadonlyMap<string, number> | null = null
   /** VM symbols of the operator opcodes' methods, indexed by opcode. */
   readonly opSyms: Int32Array
 
@@ -146,14 +154,19 @@ export class VM {
     this.memoryLimit = opts.memoryLimit ?? SCRIPT_MEMORY_LIMIT
     this.maxCallDepth = opts.maxCallDepth ?? SCRIPT_MAX_CALL_DEPTH
     this.maxStackSlots = opts.maxStackSlots ?? SCRIPT_MAX_STACK_SLOTS
-    this.opSyms = installOpSymbols(this)
+    const image = opts.shareCore ? this.cache.coreImage(opts.contract ? 'contract' : 'plain', () => new VM({ host: { write: () => undefined }, cache: this.cache, contract: opts.contract, jit: opts.jit })) : null
+    this.opSyms = image ? (image as VM).opSyms : installOpSymbols(this)
     // The core library's own set-up is the VM's, not the run's: it is paid from no limit
     // and does not count, so a run's gas and memory are the program's alone.
     const limit = this.gasLimit
     this.resetGas(UNLIMITED_GAS)
     this.memCap = Infinity
-    this.bootstrap()
-    if (opts.contract) restrictForContracts(this)
+    if (image) {
+      this.adopt(image as VM)
+    } else {
+      this.bootstrap()
+      if (opts.contract) restrictForContracts(this)
+    }
     this.resetGas(limit)
     this.mem = 0
     this.memCap = this.memoryLimit
@@ -162,7 +175,7 @@ export class VM {
   // ---- symbols --------------------------------------------------------------------
 
   intern(signature: string): number {
-    let s = this.symbolIndex.get(signature)
+    let s = this.baseIndex?.get(signature) ?? this.symbolIndex.get(signature)
     if (s === undefined) {
       s = this.symbols.length
       this.symbols.push(signature)
@@ -347,6 +360,36 @@ export class VM {
         this.callResultClass = cls
         break
     }
+  }
+
+  /** Takes the booted core of `image` (see VMOptions.shareCore). */
+  private adopt(image: VM): void {
+    this.symbols = image.symbols.slice()
+    this.symbolArity = image.symbolArity.slice()
+    this.baseIndex = image.symbolIndex
+    this.symbolIndex = new Map()
+    this.objectClass = image.objectClass
+    this.classClass = image.classClass
+    this.boolClass = image.boolClass
+    this.nullClass = image.nullClass
+    this.numClass = image.numClass
+    this.stringClass = image.stringClass
+    this.listClass = image.listClass
+    this.mapClass = image.mapClass
+    this.rangeClass = image.rangeClass
+    this.fnClass = image.fnClass
+    this.fiberClass = image.fiberClass
+    this.intClass = image.intClass
+    this.bytesClass = image.bytesClass
+    this.addressClass = image.addressClass
+    this.persistentMapClass = image.persistentMapClass
+    this.persistentListClass = image.persistentListClass
+    this.callResultClass = image.callResultClass
+    this.boxClass = image.boxClass
+    this.sequenceClass = image.sequenceClass
+    for (const c of image.builtins) this.builtins.add(c)
+    this.core = image.core
+    this.bootstrapping = false
   }
 
   private bootstrap(): void {

@@ -48,7 +48,7 @@ export type ContractOutcome =
     }
 
 export function runContract(call: ContractCall): ContractOutcome {
-  const vm = new VM({ host: { write: (s) => call.print?.(s) }, gasLimit: call.gasLimit, cache: call.cache, contract: true })
+  const vm = new VM({ host: { write: (s) => call.print?.(s) }, gasLimit: call.gasLimit, cache: call.cache, contract: true, shareCore: true })
   const mod = vm.load(call.module)
   if (mod instanceof LoadError) return failure(vm, 'load', `the module does not load: ${mod.message}`)
   const section = mod.loaded.module.contract

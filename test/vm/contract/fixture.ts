@@ -90,7 +90,7 @@ export const args = (...values: AbiValue[]): Uint8Array => encodeArgs(values)
 
 /** A deployed contract on a TestState, called by method name. */
 export class Deployed {
-  readonly cache = new ModuleCache()
+  cache = new ModuleCache()
   readonly prints: string[] = []
   constructor(
     readonly module: Uint8Array,

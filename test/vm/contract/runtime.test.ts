@@ -9,6 +9,7 @@ import { decodeModule, encodeModule, type Module } from '../../../vm/module.js'
 import { VM } from '../../../vm/vm.js'
 import { Instance, MethodKind, NClass } from '../../../vm/value.js'
 import { args, compileContract, Deployed, hex } from './fixture.js'
+import { ModuleCache } from '../../../vm/loader.js'
 
 const counter = compileContract(`
 class Counter is Contract {
@@ -380,4 +381,25 @@ t.test('contracts abort where Wren would not (R0315, Fiber.abort(null))', async 
   t.match(c.call('yieldOut'), { ok: false, code: 'R0315' })
   t.match(c.call('transfer'), { ok: false, code: 'R0315' })
   t.same(c.value('log'), [], 'a failed call leaves the state as it was for the next call (the chain reverts it)')
+})
+
+t.test('a shared core changes nothing a call can see: same results, same gas', async (t) => {
+  const shared = new Deployed(collections, 'Ledger')
+  const alone = new Deployed(collections, 'Ledger')
+  const fresh = (d: Deployed, name: string, a: Uint8Array) => {
+    // A new cache per call: every VM boots its own core.
+    d.cache = new ModuleCache()
+    return d.call(name, a)
+  }
+  alone.cache = new ModuleCache()
+  t.same(shared.deploy(), alone.deploy())
+  const calls: [string, Uint8Array][] = [
+    ['set', args('a', 1)],
+    ['set', args('b', 2)],
+    ['keys', args()],
+    ['remove', args('a')],
+    ['history', args()],
+    ['get', args('zz')],
+  ]
+  for (const [name, a] of calls) t.same(shared.call(name, a), fresh(alone, name, a), name)
 })

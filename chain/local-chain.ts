@@ -16,7 +16,7 @@ import { DEFAULT_PARAMS, type ChainParams } from './params.js'
 import { encodeReceipt, type Receipt, type ReceiptDebug } from './receipt.js'
 import { devKey, type Signer } from './signer.js'
 import { Journal, SnapshotKv, type SnapshotId } from './state/journal.js'
-import { MemoryKv, type KvScan, type KvStore } from './state/kv.js'
+import { MemoryKv, keyString, type KvScan, type KvStore } from './state/kv.js'
 import { World } from './state/world.js'
 import { MemoryNodeStore, Smt, type Proof } from './state/smt.js'
 import type { TestSession } from './test-session.js'
@@ -120,7 +120,7 @@ export class LocalChain {
   }
 
   get stateRoot(): Uint8Array {
-    return this.smt.root
+    return this.root()
   }
 
   /** Reads committed state (tests, RPC). */
@@ -190,8 +190,26 @@ export class LocalChain {
     this.time = ex.block.time
     this.height = ex.block.height
     this.state.apply(journal.changes())
-    this.smt.update(journal.changes())
+    this.defer(journal.changes())
     return applied
+  }
+
+  /** Changes committed outside blocks (execute, deal), not yet in the state root: like an
+   *  EVM runCall, an execute makes no block, so its root is computed when one is needed
+   *  (the next block, a snapshot, a proof), once for all of them. */
+  private readonly unrooted = new Map<string, readonly [Uint8Array, Uint8Array | null]>()
+
+  private defer(changes: Iterable<readonly [Uint8Array, Uint8Array | null]>): void {
+    for (const c of changes) this.unrooted.set(keyString(c[0]), c)
+  }
+
+  /** The state root with every committed change in it. */
+  private root(): Uint8Array {
+    if (this.unrooted.size > 0) {
+      this.smt.update(this.unrooted.values())
+      this.unrooted.clear()
+    }
+    return this.smt.root
   }
 
   /** Calls a method without a transaction and keeps nothing it did: views, dry runs. */
@@ -234,12 +252,12 @@ export class LocalChain {
     const journal = new Journal(this.state)
     new World(journal).mint(to, token, amount)
     this.state.apply(journal.changes())
-    this.smt.update(journal.changes())
+    this.defer(journal.changes())
   }
 
   snapshot(): number {
     const kv = this.state.snapshot()
-    this.snapshots.set(kv, { kv, root: this.smt.root, height: this.height, time: this.time, blocks: this.blocks.length })
+    this.snapshots.set(kv, { kv, root: this.root(), height: this.height, time: this.time, blocks: this.blocks.length })
     return kv
   }
 
@@ -248,6 +266,7 @@ export class LocalChain {
     const s = this.snapshots.get(id)
     if (s === undefined || !this.state.revert(s.kv)) return false
     for (const k of this.snapshots.keys()) if (k > id) this.snapshots.delete(k)
+    this.unrooted.clear()
     this.smt = new Smt(this.nodes, (d) => this.crypto.sha256(d), s.root)
     this.height = s.height
     this.time = s.time
@@ -258,7 +277,7 @@ export class LocalChain {
   /** A membership or non-membership proof of a state key against the current root, or
    *  against an earlier block's (the tree never drops nodes, so old roots stay readable). */
   prove(key: Uint8Array, root?: Uint8Array): Proof {
-    return root === undefined ? this.smt.prove(key) : new Smt(this.nodes, (d) => this.crypto.sha256(d), root).prove(key)
+    return root === undefined ? (this.root(), this.smt.prove(key)) : new Smt(this.nodes, (d) => this.crypto.sha256(d), root).prove(key)
   }
 
   /** The whole state with the chain's clock, to load into another local chain. */
@@ -311,7 +330,8 @@ export class LocalChain {
   private commit(journal: Journal, txs: Tx[], receipts: Receipt[]): Block {
     const changes = [...journal.changes()]
     this.state.apply(changes)
-    const stateRoot = this.smt.update(changes)
+    this.defer(changes)
+    const stateRoot = this.root()
     const header: BlockHeader = {
       height: this.height,
       time: this.time,

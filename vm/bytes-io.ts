@@ -5,8 +5,13 @@ const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true })
 
 export class ByteWriter {
-  private buf = new Uint8Array(256)
+  private buf: Uint8Array
   private len = 0
+  /** `capacity`: a first guess of the size; small writers (state keys, values) guess small,
+   *  since each writer's buffer is garbage once finished. */
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Math.max(capacity, 8))
+  }
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return
     let cap = this.buf.length * 2

@@ -39,7 +39,7 @@ export function writableHost(c: ContractContext): ContractHost {
 }
 
 function key(kind: StateKey, parts: (w: ByteWriter) => void): Uint8Array {
-  const w = new ByteWriter()
+  const w = new ByteWriter(48)
   w.u8(kind)
   parts(w)
   return w.finish()

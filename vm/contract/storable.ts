@@ -50,7 +50,7 @@ export interface StoreClasses {
  *  collection's handle names a collection of its own contract's state only, so it may not
  *  cross (R0321): it would name another contract's collection of the same id. */
 export function encodeValue(vm: VM, classes: StoreClasses, v: Value, crossing = false): Uint8Array {
-  const w = new ByteWriter()
+  const w = new ByteWriter(32)
   write(w, classes, v, 0, crossing)
   const out = w.finish()
   vm.charge(storeGas(out.length))

@@ -18,7 +18,7 @@ import type { Crypto } from './crypto.js'
 import type { ChainParams } from './params.js'
 import type { Receipt, ReceiptDebug } from './receipt.js'
 import type { Checkpoint, Journal } from './state/journal.js'
-import { storageKey } from './state/layout.js'
+import { storageKey, storagePrefix } from './state/layout.js'
 import { sameKey, World } from './state/world.js'
 import { encodeTx, type Payload, type Tx, type TxKey } from './tx.js'
 
@@ -300,6 +300,11 @@ class ChainHost implements ContractHost {
   }
   set(key: Uint8Array, value: Uint8Array | null): void {
     this.ex.journal.set(storageKey(this.self, key), value)
+  }
+  next(prefix: Uint8Array, after: Uint8Array | null): Uint8Array | null {
+    const base = storagePrefix(this.self).length
+    const k = this.ex.journal.next(storageKey(this.self, prefix), after === null ? null : storageKey(this.self, after))
+    return k === null ? null : k.subarray(base)
   }
   emit(topic: string, data: Uint8Array): void {
     this.ex.journal.emit({ address: this.self, topic, data })

@@ -3,7 +3,7 @@
 // SnapshotKv, the same idea over committed state for a local chain's snapshot/revert.
 // Neither copies state, and neither computes the state root (smt.ts does, from `changes()`).
 
-import { keyString, type KvRead, type KvScan, type KvStore } from './kv.js'
+import { keyString, type KvNext, type KvRead, type KvScan, type KvStore } from './kv.js'
 
 /** An event as a contract emits it; kept in emission order. */
 export interface ChainEvent {
@@ -115,6 +115,37 @@ export class Journal<B extends KvRead = KvRead> implements KvRead {
    * Entries under `prefix` in key order as this journal sees them: the base's, overridden by
    * writes here. Costs the base's scan plus O(writes here) to pick and sort those in the prefix.
    */
+  /**
+   * The next key under `prefix` after `after` as this journal sees it: the base's next key
+   * not deleted here, or a key written here, whichever is smaller. Costs the base's step plus
+   * O(writes here).
+   */
+  next(prefix: Uint8Array, after: Uint8Array | null): Uint8Array | null {
+    const base = this.base as unknown as Partial<KvNext>
+    if (base.next === undefined) throw new Error('this state cannot step through keys')
+    const p = keyString(prefix)
+    const a = after === null ? null : keyString(after)
+    let best: string | null = null
+    let bestKey: Uint8Array | null = null
+    for (const [k, w] of this.writes) {
+      if (w[1] === null || !k.startsWith(p) || (a !== null && k <= a)) continue
+      if (best === null || k < best) {
+        best = k
+        bestKey = w[0]
+      }
+    }
+    let cursor = after
+    for (;;) {
+      const k = base.next(prefix, cursor)
+      if (k === null) return bestKey
+      const ks = keyString(k)
+      if (best !== null && best < ks) return bestKey
+      const w = this.writes.get(ks)
+      if (w === undefined || w[1] !== null) return k
+      cursor = k // deleted here: step past it
+    }
+  }
+
   *scan(this: Journal<KvRead & KvScan>, prefix: Uint8Array): Iterable<readonly [Uint8Array, Uint8Array]> {
     const p = keyString(prefix)
     const mine = [...this.writes.keys()].filter((k) => k.startsWith(p)).sort()
@@ -167,6 +198,12 @@ export class SnapshotKv<S extends KvStore = KvStore> implements KvStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     return this.inner.get(key)
+  }
+
+  next(prefix: Uint8Array, after: Uint8Array | null): Uint8Array | null {
+    const inner = this.inner as unknown as Partial<KvNext>
+    if (inner.next === undefined) throw new Error('this store cannot step through keys')
+    return inner.next(prefix, after)
   }
 
   set(key: Uint8Array, value: Uint8Array | null): void {

@@ -17,6 +17,12 @@ export interface KvScan {
   scan(prefix: Uint8Array): Iterable<readonly [key: Uint8Array, value: Uint8Array]>
 }
 
+/** Ordered stepping: what persistent-map iteration needs, one key per step. */
+export interface KvNext {
+  /** The smallest key under `prefix` greater than `after` (any key under it when null). */
+  next(prefix: Uint8Array, after: Uint8Array | null): Uint8Array | null
+}
+
 /**
  * A byte string as a JS string with one char (0..255) per byte: a Map key whose string order is
  * the keys' byte order, since UTF-16 code units compare as the bytes do.
@@ -70,7 +76,7 @@ export function prefixRange(keys: readonly string[], prefix: string): [from: num
  * State in a Map. Writes cost O(1); a scan sorts the key set once after it changed (a local
  * chain scans for debugging and iteration, rarely compared with writes), then binary-searches.
  */
-export class MemoryKv implements KvStore, KvScan {
+export class MemoryKv implements KvStore, KvScan, KvNext {
   private readonly entries = new Map<string, readonly [Uint8Array, Uint8Array]>()
   private sorted: string[] | null = null
 
@@ -101,6 +107,25 @@ export class MemoryKv implements KvStore, KvScan {
       const entry = this.entries.get(keys[i])
       if (entry) yield entry
     }
+  }
+
+  next(prefix: Uint8Array, after: Uint8Array | null): Uint8Array | null {
+    const keys = this.sortedKeys()
+    const p = keyString(prefix)
+    const from = after === null ? p : keyString(after)
+    // First key > from (>= p when there is no `after`), by binary search.
+    let lo = 0
+    let hi = keys.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (after === null ? keys[mid] < from : keys[mid] <= from) lo = mid + 1
+      else hi = mid
+    }
+    for (; lo < keys.length && keys[lo].startsWith(p); lo++) {
+      const entry = this.entries.get(keys[lo])
+      if (entry) return entry[0]
+    }
+    return null
   }
 
   private sortedKeys(): string[] {

@@ -873,3 +873,32 @@ t.test('values cross contracts as copies: a persistent handle names nothing outs
   t.not(looked.receipt.status === 'ok' ? returned(looked) : null, "the looker's", "a returned handle does not read the caller's own map")
   t.match(looked.receipt.error, /persistent collection cannot leave/)
 })
+
+const registry = compileContract(`
+class Registry is Contract {
+  #deploy
+  construct new() { _m = PersistentMap.new() }
+  #public(keys = List)
+  add(keys) {
+    for (k in keys) _m[k] = k * 2n
+  }
+  #public(add = List, remove = List, returns = List)
+  churn(add, remove) {
+    // Writes and removals of this very call are seen by the iteration after them.
+    for (k in add) _m[k] = k * 2n
+    for (k in remove) _m.remove(k)
+    var out = []
+    for (k in _m) out.add([k, _m[k]])
+    return [out, _m.count]
+  }
+}`, 'registry.nest')
+
+t.test('a persistent map iterates its keys in their byte order, own writes included', async (t) => {
+  const chain = newChain()
+  const r = await deploy(chain, registry)
+  await call(chain, r, 'add', [[5n, 300n, 1n, 70000n]])
+  const out = await call(chain, r, 'churn', [[2n, 256n], [300n, 9n]])
+  t.equal(out.receipt.status, 'ok', out.receipt.error ?? '')
+  // Ints encode as length then big-endian bytes, so byte order is numeric order.
+  t.same(returned(out), [[[1n, 2n], [2n, 4n], [5n, 10n], [256n, 512n], [70000n, 140000n]], 5])
+})

@@ -9,6 +9,9 @@ export interface ContractHost {
   get(key: Uint8Array): Uint8Array | undefined
   /** Writes (null deletes) a key of the running contract's state, in the call's journal. */
   set(key: Uint8Array, value: Uint8Array | null): void
+  /** The smallest key of the contract's state under `prefix` greater than `after` (any
+   *  under it when null), as the call's journal sees state; null when there is none. */
+  next(prefix: Uint8Array, after: Uint8Array | null): Uint8Array | null
   /** Who called: an account, or the contract that made this call (20 bytes). */
   readonly caller: Uint8Array
   /** Value attached to the call, in NEST (0 when none). */
@@ -89,14 +92,10 @@ export type CallResult =
  *  superclass's `_x` stay apart, as in Wren; collections by handle id. */
 export const enum StateKey {
   Field = 1,
-  /** u32 counter: the next persistent collection id. */
+  /** Counter: the next persistent collection id. */
   NextHandle = 2,
   /** Per handle: the entry count. */
   Count = 3,
   /** Per handle and key (Map) or index (List): the element. */
   Entry = 4,
-  /** Per Map handle and insertion position: the key stored there, for iteration. */
-  Order = 5,
-  /** Per Map handle and key: the insertion position of that key. */
-  Position = 6,
 }

@@ -128,18 +128,27 @@ function newHandle(vm: VM, cls: 'persistentMap' | 'persistentList'): NHandle {
 
 const handle = (a: Value[], b: number) => a[b] as NHandle
 
-// Map entries sit at Entry‖id‖key; iteration uses a dense order (Order‖id‖position → key,
-// Position‖id‖key → position). Removing moves the last key into the freed position, so
-// every operation stays O(1) storage operations; iteration is insertion order until a
-// removal reorders it.
+// Map entries sit at Entry‖id‖key, the count at Count‖id: an insert is 2 reads and 2
+// writes, an update 1 and 1, whatever the map's size. Iteration steps through the entries'
+// keys in the order of their bytes (the chain keeps state sorted): deterministic, one step
+// per key, but not insertion order.
+const entryPrefix = (h: NHandle) => key(StateKey.Entry, (w) => w.uvar(h.id))
 const entryKey = (h: NHandle, k: Uint8Array) => key(StateKey.Entry, (w) => (w.uvar(h.id), w.bytes(k)))
-const positionKey = (h: NHandle, k: Uint8Array) => key(StateKey.Position, (w) => (w.uvar(h.id), w.bytes(k)))
-const orderKey = (h: NHandle, i: number) => key(StateKey.Order, (w) => (w.uvar(h.id), w.uvar(i)))
 const countKey = (h: NHandle) => key(StateKey.Count, (w) => w.uvar(h.id))
 
 function mapKeyBytes(vm: VM, c: ContractContext, k: Value): Uint8Array {
   if (k instanceof Instance || k instanceof NHandle) abort('R0008')
   return encodeValue(vm, c.classes, k)
+}
+
+/** Whether a key is present, for one storage read (its value is not decoded). */
+function present(vm: VM, c: ContractContext, k: Uint8Array): boolean {
+  vm.charge(STATE_GAS.read)
+  return c.host.get(k) !== undefined
+}
+
+function setCount(vm: VM, c: ContractContext, h: NHandle, n: number): void {
+  store(vm, c, countKey(h), n === 0 ? null : n)
 }
 
 export const persistentMapTable: NativeTable = {
@@ -154,59 +163,57 @@ export const persistentMapTable: NativeTable = {
     '[_]=(_)': (vm, a, b) => {
       const c = contextOf(vm)
       const h = handle(a, b)
-      const k = mapKeyBytes(vm, c, a[b + 1])
+      const k = entryKey(h, mapKeyBytes(vm, c, a[b + 1]))
       const v = a[b + 2]
+      const had = present(vm, c, k)
       if (v === null) {
-        removeEntry(vm, c, h, k)
+        if (had) {
+          store(vm, c, k, null)
+          setCount(vm, c, h, loadCount(vm, c, h) - 1)
+        }
         return null
       }
-      const pos = load(vm, c, positionKey(h, k))
-      if (pos === null) {
-        const n = loadCount(vm, c, h)
-        store(vm, c, orderKey(h, n), a[b + 1])
-        store(vm, c, positionKey(h, k), n)
-        store(vm, c, countKey(h), n + 1)
-      }
-      store(vm, c, entryKey(h, k), v)
+      if (!had) setCount(vm, c, h, loadCount(vm, c, h) + 1)
+      store(vm, c, k, v)
       return v
     },
     'containsKey(_)': (vm, a, b) => {
       const c = contextOf(vm)
-      return load(vm, c, positionKey(handle(a, b), mapKeyBytes(vm, c, a[b + 1]))) !== null
+      return present(vm, c, entryKey(handle(a, b), mapKeyBytes(vm, c, a[b + 1])))
     },
     'remove(_)': (vm, a, b) => {
       const c = contextOf(vm)
       const h = handle(a, b)
-      const k = mapKeyBytes(vm, c, a[b + 1])
-      const old = load(vm, c, entryKey(h, k))
-      removeEntry(vm, c, h, k)
+      const k = entryKey(h, mapKeyBytes(vm, c, a[b + 1]))
+      const old = load(vm, c, k)
+      if (old !== null) {
+        store(vm, c, k, null)
+        setCount(vm, c, h, loadCount(vm, c, h) - 1)
+      }
       return old
     },
     count: (vm, a, b) => loadCount(vm, contextOf(vm), handle(a, b)),
-    /** The key at an iteration position (0 .. count-1): what `keys` iterates with. */
-    'keyAt(_)': (vm, a, b) => {
+    /** The Sequence protocol over keys: the iterator is the key itself, and each step reads
+     *  the next key from the chain. */
+    'iterate(_)': (vm, a, b) => {
       const c = contextOf(vm)
-      const h = handle(a, b)
-      const i = index(a[b + 1], loadCount(vm, c, h), 'Position')
-      return load(vm, c, orderKey(h, i))
+      const prefix = entryPrefix(handle(a, b))
+      const it = a[b + 1]
+      vm.charge(STATE_GAS.read)
+      const next = c.host.next(prefix, it === null ? null : concat(prefix, mapKeyBytes(vm, c, it)))
+      if (next === null) return false
+      return decodeValue(vm, c.classes, next.subarray(prefix.length))
     },
+    'iteratorValue(_)': (_vm, a, b) => a[b + 1],
     toString: native((_vm, a, b) => `PersistentMap #${handle(a, b).id}`),
   },
 }
 
-function removeEntry(vm: VM, c: ContractContext, h: NHandle, k: Uint8Array): void {
-  const pos = load(vm, c, positionKey(h, k))
-  if (typeof pos !== 'number') return
-  const last = loadCount(vm, c, h) - 1
-  if (pos !== last) {
-    const moved = load(vm, c, orderKey(h, last))
-    store(vm, c, orderKey(h, pos), moved)
-    store(vm, c, positionKey(h, mapKeyBytes(vm, c, moved)), pos)
-  }
-  store(vm, c, orderKey(h, last), null)
-  store(vm, c, positionKey(h, k), null)
-  store(vm, c, entryKey(h, k), null)
-  store(vm, c, countKey(h), last === 0 ? null : last)
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
 }
 
 const listKey = (h: NHandle, i: number) => key(StateKey.Entry, (w) => (w.uvar(h.id), w.uvar(i)))

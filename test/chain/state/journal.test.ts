@@ -350,3 +350,36 @@ t.test('SnapshotKv: random writes, snapshots and reverts agree with full copies'
   }
   t.equal(failures, 0, '60 sequences agree')
 })
+
+t.test('next() steps through keys in byte order, as the journal sees them', async (t) => {
+  const rng = new Prng(404)
+  for (let round = 0; round < 40; round++) {
+    const base = new MemoryKv()
+    const model = new Map<string, string>()
+    const key = () => `${['p/', 'p/', 'q/'][rng.int(3)]}${String.fromCharCode(97 + rng.int(6))}${rng.int(3) === 0 ? String.fromCharCode(97 + rng.int(6)) : ''}`
+    for (let i = 0; i < 20; i++) {
+      const k = key()
+      base.set(b(k), b('v'))
+      model.set(k, 'v')
+    }
+    const snap = new SnapshotKv(base)
+    const j = new Journal(snap)
+    for (let i = 0; i < 15; i++) {
+      const k = key()
+      if (rng.int(3) === 0) {
+        j.set(b(k), null)
+        model.delete(k)
+      } else {
+        j.set(b(k), b('w'))
+        model.set(k, 'w')
+      }
+    }
+    const expected = [...model.keys()].filter((k) => k.startsWith('p/')).sort()
+    const seen: string[] = []
+    for (let k = j.next(b('p/'), null); k !== null; k = j.next(b('p/'), k)) seen.push(dec.decode(k))
+    t.same(seen, expected, `round ${round}`)
+    const inBase: string[] = []
+    for (let k = base.next(b('p/'), null); k !== null; k = base.next(b('p/'), k)) inBase.push(dec.decode(k))
+    t.same(inBase, [...base.scan(b('p/'))].map(([k]) => dec.decode(k)), 'the base alone agrees with its scan')
+  }
+})

@@ -173,7 +173,12 @@ export class UnitCompiler {
     this.startFunction({ start: program.span.start, end: program.span.start })
     this.fn = new Fn(null, FnKind.Script, null, -1, '(script)')
     this.pos = program.span
-    for (const s of program.stmts) this.statement(s)
+    for (const s of program.stmts) {
+      // A contract's top level only declares: it runs the same at every call, so a chain
+      // may run it once per module (vm/contract/runtime.ts), and it has no caller to act for.
+      if (this.ctx.contract && s.kind !== 'class' && s.kind !== 'import' && s.kind !== 'var' && s.kind !== 'errorStmt') this.error('E0072', s.span)
+      this.statement(s)
+    }
     this.emit(Op.NULL)
     this.emit(Op.RETURN)
     for (const v of this.vars) {

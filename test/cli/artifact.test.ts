@@ -99,7 +99,7 @@ t.test('scripts still compile to modules; --contract forces contract rules', asy
 
   const forced = unest(['compile', '--contract', 'plain.nest'], { cwd: at })
   t.equal(forced.status, 65)
-  t.match(forced.stderr, /E0070/, 'a contract program must declare a contract')
+  t.match(forced.stderr, /E0072/, 'contract rules apply: its top level may only declare')
   t.notOk(existsSync(join(at, 'plain.json')))
 })
 

@@ -89,3 +89,11 @@ t.test('E0071: every import of a contract compiles', async (t) => {
   t.equal(broken.bytes, null, 'an import with errors means no module, not a failing import at run time')
   t.ok(build('import "lib" for X\nclass C is Contract {}', true, { lib: 'var X = 1' }).bytes)
 })
+
+t.test('E0072: a contract top level only declares', async (t) => {
+  t.same(codes('import "lib" for X\nvar A = 1\nclass C is Contract {}'.replace('import "lib" for X\n', '')), [])
+  t.same(codes('System.print("hi")\nclass C is Contract {}'), ['E0072'])
+  t.same(codes('class C is Contract {}\nif (true) {\n  var x = 1\n}'), ['E0072'])
+  t.same(codes('class C is Contract {}\nfor (i in 1..2) {}'), ['E0072'])
+  t.same(codes('class C is Contract {\n  f() {\n    System.print(1)\n  }\n}'), [], 'statements inside methods are fine')
+})

@@ -82,6 +82,10 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'contract rules: language cases compile as scripts; the test compiles contracts',
     coveredBy: 'test/compiler/contract.test.ts',
   },
+  E0072: {
+    why: 'contract rules: language cases compile as scripts; the test compiles contracts',
+    coveredBy: 'test/compiler/contract.test.ts',
+  },
   E0071: {
     why: 'contract rules: language cases compile as scripts; the test compiles contracts',
     coveredBy: 'test/compiler/contract.test.ts',

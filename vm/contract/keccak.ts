@@ -1,70 +1,125 @@
 // Keccak-256 as Ethereum uses it: the original Keccak padding (0x01 ... 0x80), not SHA3-256's
-// (0x06 ... 0x80), rate 136 bytes, 32-byte output. Not a SHA-3 family: one rate, one output size.
-// Runs in browsers: no Node imports. Checked byte for byte against @noble/hashes in the tests.
+// (0x06 ... 0x80); rate 136 bytes, 32-byte digest. Not the SHA-3 family: one rate, one size.
+// Runs in browsers (no Node imports); checked byte for byte against @noble/hashes in the tests.
 
 /** Bytes absorbed per permutation: 1600 bits of state less a 512-bit capacity. */
 const RATE = 136
-const RATE_WORDS = RATE / 4
+const RATE_LANES = RATE / 8
 
-/** Iota's constant for each of the 24 rounds, as (low 32 bits, high 32 bits) pairs. They are
- *  the outputs of FIPS 202's LFSR rc(t) placed at bit positions 2^j - 1. */
+/** Iota's constant for each of the 24 rounds as (even bits, odd bits) of the 64-bit lane:
+ *  FIPS 202's LFSR output rc(7r + j) placed at bit 2^j - 1, then split like the state. */
 const ROUND_CONSTANTS = new Int32Array([
-  0x00000001, 0x00000000, 0x00008082, 0x00000000, 0x0000808a, 0x80000000, 0x80008000, 0x80000000,
-  0x0000808b, 0x00000000, 0x80000001, 0x00000000, 0x80008081, 0x80000000, 0x00008009, 0x80000000,
-  0x0000008a, 0x00000000, 0x00000088, 0x00000000, 0x80008009, 0x00000000, 0x8000000a, 0x00000000,
-  0x8000808b, 0x00000000, 0x0000008b, 0x80000000, 0x00008089, 0x80000000, 0x00008003, 0x80000000,
-  0x00008002, 0x80000000, 0x00000080, 0x80000000, 0x0000800a, 0x00000000, 0x8000000a, 0x80000000,
-  0x80008081, 0x80000000, 0x00008080, 0x80000000, 0x80000001, 0x00000000, 0x80008008, 0x80000000,
+  0x00000001, 0x00000000, 0x00000000, 0x00000089, 0x00000000, 0x8000008b, 0x00000000, 0x80008080,
+  0x00000001, 0x0000008b, 0x00000001, 0x00008000, 0x00000001, 0x80008088, 0x00000001, 0x80000082,
+  0x00000000, 0x0000000b, 0x00000000, 0x0000000a, 0x00000001, 0x00008082, 0x00000000, 0x00008003,
+  0x00000001, 0x0000808b, 0x00000001, 0x8000000b, 0x00000001, 0x8000008a, 0x00000001, 0x80000081,
+  0x00000000, 0x80000081, 0x00000000, 0x80000008, 0x00000000, 0x00000083, 0x00000000, 0x80008003,
+  0x00000001, 0x80008088, 0x00000000, 0x80000088, 0x00000001, 0x00008000, 0x00000000, 0x80008082,
 ])
 
-/** The sponge state, 25 lanes of 64 bits as 50 32-bit words: lane x + 5y is words 2(x + 5y)
- *  (low half) and 2(x + 5y) + 1 (high half), and bytes map to words little-endian. Shared
- *  across calls to spare an allocation per hash: keccak256 clears it on entry, uses it only
- *  within its own synchronous run and calls out to nothing, so no caller can observe it or
- *  interleave with it. */
+/** The sponge state: 25 lanes of 64 bits, bit-interleaved. Lane x + 5y is words 2(x + 5y),
+ *  its even-numbered bits, and 2(x + 5y) + 1, its odd-numbered bits. Interleaving turns each
+ *  64-bit rotation into two 32-bit ones (which V8 compiles to single rotate instructions)
+ *  instead of six shifts and ors over low and high halves.
+ *  Shared across calls to spare an allocation per hash: keccak256 clears it on entry, uses it
+ *  only within its own synchronous run and calls out to nothing, so no caller sees it. */
 const state = new Int32Array(50)
 
-/** The 32-byte Keccak-256 digest of `data`, any length. */
+/** The 32-byte Keccak-256 digest of `data`, of any length. */
 export function keccak256(data: Uint8Array): Uint8Array {
   const s = state
   s.fill(0)
   const len = data.length
   let off = 0
   for (; len - off >= RATE; off += RATE) {
-    for (let w = 0; w < RATE_WORDS; w++) s[w] ^= wordAt(data, off + 4 * w)
+    absorbLanes(s, data, off, RATE_LANES)
     permute(s)
   }
-  // The last block is always padded, so a length that is a multiple of the rate ends with a
-  // block of padding alone.
+  // The last block is always padded: a length that is a multiple of the rate ends with a
+  // block of padding alone. Lanes past the data stay zero and need no absorbing.
   const rest = len - off
-  const whole = rest >> 2
-  for (let w = 0; w < whole; w++) s[w] ^= wordAt(data, off + 4 * w)
-  let tail = 0x01 << (8 * (rest & 3))
-  for (let i = off + 4 * whole, shift = 0; i < len; i++, shift += 8) tail |= data[i] << shift
-  s[whole] ^= tail
-  s[RATE_WORDS - 1] ^= 0x80000000
+  const lanes = rest >> 3
+  absorbLanes(s, data, off, lanes)
+  // The partial lane: the data's last rest % 8 bytes, then the padding's opening 0x01.
+  let lo = 0
+  let hi = 0
+  for (let k = 0; k <= (rest & 7); k++) {
+    const i = off + 8 * lanes + k
+    const byte = i < len ? data[i] : 0x01
+    if (k < 4) lo |= byte << (8 * k)
+    else hi |= byte << (8 * (k - 4))
+  }
+  absorbLane(s, lanes, lo, hi)
+  // The closing 0x80 is bit 63 of lane 16: odd bit 31.
+  s[2 * (RATE_LANES - 1) + 1] ^= 0x80000000
   permute(s)
   const out = new Uint8Array(32)
-  for (let w = 0; w < 8; w++) {
-    const v = s[w]
-    out[4 * w] = v
-    out[4 * w + 1] = v >>> 8
-    out[4 * w + 2] = v >>> 16
-    out[4 * w + 3] = v >>> 24
+  for (let lane = 0; lane < 4; lane++) {
+    const even = s[2 * lane]
+    const odd = s[2 * lane + 1]
+    putWord(out, 8 * lane, interleave((even & 0xffff) | (odd << 16)))
+    putWord(out, 8 * lane + 4, interleave((even >>> 16) | (odd & 0xffff0000)))
   }
   return out
+}
+
+/** XORs `count` whole little-endian lanes of `data`, from byte `off`, into the state. */
+function absorbLanes(s: Int32Array, data: Uint8Array, off: number, count: number): void {
+  for (let lane = 0; lane < count; lane++) {
+    absorbLane(s, lane, wordAt(data, off + 8 * lane), wordAt(data, off + 8 * lane + 4))
+  }
+}
+
+/** XORs the 64-bit lane `lo | hi << 32` into the state, splitting its even and odd bits. */
+function absorbLane(s: Int32Array, lane: number, lo: number, hi: number): void {
+  const l = deinterleave(lo)
+  const h = deinterleave(hi)
+  s[2 * lane] ^= (l & 0xffff) | (h << 16)
+  s[2 * lane + 1] ^= (l >>> 16) | (h & 0xffff0000)
+}
+
+/** Moves the even bits of a word to its low half and the odd bits to its high half, each in
+ *  order, by swapping ever larger groups of bits: 1 with 2, then pairs, nibbles, bytes. */
+function deinterleave(x: number): number {
+  let t = (x ^ (x >>> 1)) & 0x22222222
+  x ^= t ^ (t << 1)
+  t = (x ^ (x >>> 2)) & 0x0c0c0c0c
+  x ^= t ^ (t << 2)
+  t = (x ^ (x >>> 4)) & 0x00f000f0
+  x ^= t ^ (t << 4)
+  t = (x ^ (x >>> 8)) & 0x0000ff00
+  return x ^ t ^ (t << 8)
+}
+
+/** The inverse of deinterleave: the same swaps in the opposite order. */
+function interleave(x: number): number {
+  let t = (x ^ (x >>> 8)) & 0x0000ff00
+  x ^= t ^ (t << 8)
+  t = (x ^ (x >>> 4)) & 0x00f000f0
+  x ^= t ^ (t << 4)
+  t = (x ^ (x >>> 2)) & 0x0c0c0c0c
+  x ^= t ^ (t << 2)
+  t = (x ^ (x >>> 1)) & 0x22222222
+  return x ^ t ^ (t << 1)
 }
 
 function wordAt(data: Uint8Array, i: number): number {
   return data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)
 }
 
-/** Keccak-f[1600] in place. The state lives in locals for the 24 rounds because V8 keeps
- *  those in registers or stack slots, where typed-array loads and stores would each pay a
- *  bounds check. One round is written out in full: theta's column parities c and their mix d,
- *  then rho's rotation and pi's move fused into b (b is lane (y, 2x + 3y) of the round's
- *  input after theta, rotated), then chi back into the state, then iota. Rotations split a
- *  64-bit rotate into two 32-bit halves, swapping them when the amount is 32 or more. */
+function putWord(out: Uint8Array, i: number, v: number): void {
+  out[i] = v
+  out[i + 1] = v >>> 8
+  out[i + 2] = v >>> 16
+  out[i + 3] = v >>> 24
+}
+
+/** Keccak-f[1600] in place. The state lives in locals for the 24 rounds, where V8 keeps it in
+ *  registers and stack slots; typed-array accesses would each pay a bounds check. One round
+ *  is written out in full: theta's column parities c and their mix d; rho's rotation and pi's
+ *  move fused into b (b at lane x + 5y is the theta output of lane (x + 3y) mod 5 + 5x,
+ *  rotated); chi back into the state; iota. A 64-bit rotation by 2q rotates both halves by q;
+ *  by 2q + 1 it swaps them, the odd half rotating by q + 1 and the even half by q. */
 function permute(s: Int32Array): void {
   let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], s4 = s[4], s5 = s[5], s6 = s[6], s7 = s[7], s8 = s[8], s9 = s[9]
   let s10 = s[10], s11 = s[11], s12 = s[12], s13 = s[13], s14 = s[14], s15 = s[15], s16 = s[16], s17 = s[17], s18 = s[18], s19 = s[19]
@@ -77,60 +132,60 @@ function permute(s: Int32Array): void {
     const c4 = s4 ^ s14 ^ s24 ^ s34 ^ s44, c5 = s5 ^ s15 ^ s25 ^ s35 ^ s45
     const c6 = s6 ^ s16 ^ s26 ^ s36 ^ s46, c7 = s7 ^ s17 ^ s27 ^ s37 ^ s47
     const c8 = s8 ^ s18 ^ s28 ^ s38 ^ s48, c9 = s9 ^ s19 ^ s29 ^ s39 ^ s49
-    const d0 = c8 ^ ((c2 << 1) | (c3 >>> 31)), d1 = c9 ^ ((c3 << 1) | (c2 >>> 31))
-    const d2 = c0 ^ ((c4 << 1) | (c5 >>> 31)), d3 = c1 ^ ((c5 << 1) | (c4 >>> 31))
-    const d4 = c2 ^ ((c6 << 1) | (c7 >>> 31)), d5 = c3 ^ ((c7 << 1) | (c6 >>> 31))
-    const d6 = c4 ^ ((c8 << 1) | (c9 >>> 31)), d7 = c5 ^ ((c9 << 1) | (c8 >>> 31))
-    const d8 = c6 ^ ((c0 << 1) | (c1 >>> 31)), d9 = c7 ^ ((c1 << 1) | (c0 >>> 31))
+    const d0 = c8 ^ ((c3 << 1) | (c3 >>> 31)), d1 = c9 ^ c2
+    const d2 = c0 ^ ((c5 << 1) | (c5 >>> 31)), d3 = c1 ^ c4
+    const d4 = c2 ^ ((c7 << 1) | (c7 >>> 31)), d5 = c3 ^ c6
+    const d6 = c4 ^ ((c9 << 1) | (c9 >>> 31)), d7 = c5 ^ c8
+    const d8 = c6 ^ ((c1 << 1) | (c1 >>> 31)), d9 = c7 ^ c0
     const b0 = s0 ^ d0, b1 = s1 ^ d1
     const t12 = s12 ^ d2, t13 = s13 ^ d3
-    const b2 = (t13 << 12) | (t12 >>> 20), b3 = (t12 << 12) | (t13 >>> 20)
+    const b2 = (t12 << 22) | (t12 >>> 10), b3 = (t13 << 22) | (t13 >>> 10)
     const t24 = s24 ^ d4, t25 = s25 ^ d5
-    const b4 = (t25 << 11) | (t24 >>> 21), b5 = (t24 << 11) | (t25 >>> 21)
+    const b4 = (t25 << 22) | (t25 >>> 10), b5 = (t24 << 21) | (t24 >>> 11)
     const t36 = s36 ^ d6, t37 = s37 ^ d7
-    const b6 = (t36 << 21) | (t37 >>> 11), b7 = (t37 << 21) | (t36 >>> 11)
+    const b6 = (t37 << 11) | (t37 >>> 21), b7 = (t36 << 10) | (t36 >>> 22)
     const t48 = s48 ^ d8, t49 = s49 ^ d9
-    const b8 = (t48 << 14) | (t49 >>> 18), b9 = (t49 << 14) | (t48 >>> 18)
+    const b8 = (t48 << 7) | (t48 >>> 25), b9 = (t49 << 7) | (t49 >>> 25)
     const t6 = s6 ^ d6, t7 = s7 ^ d7
-    const b10 = (t6 << 28) | (t7 >>> 4), b11 = (t7 << 28) | (t6 >>> 4)
+    const b10 = (t6 << 14) | (t6 >>> 18), b11 = (t7 << 14) | (t7 >>> 18)
     const t18 = s18 ^ d8, t19 = s19 ^ d9
-    const b12 = (t18 << 20) | (t19 >>> 12), b13 = (t19 << 20) | (t18 >>> 12)
+    const b12 = (t18 << 10) | (t18 >>> 22), b13 = (t19 << 10) | (t19 >>> 22)
     const t20 = s20 ^ d0, t21 = s21 ^ d1
-    const b14 = (t20 << 3) | (t21 >>> 29), b15 = (t21 << 3) | (t20 >>> 29)
+    const b14 = (t21 << 2) | (t21 >>> 30), b15 = (t20 << 1) | (t20 >>> 31)
     const t32 = s32 ^ d2, t33 = s33 ^ d3
-    const b16 = (t33 << 13) | (t32 >>> 19), b17 = (t32 << 13) | (t33 >>> 19)
+    const b16 = (t33 << 23) | (t33 >>> 9), b17 = (t32 << 22) | (t32 >>> 10)
     const t44 = s44 ^ d4, t45 = s45 ^ d5
-    const b18 = (t45 << 29) | (t44 >>> 3), b19 = (t44 << 29) | (t45 >>> 3)
+    const b18 = (t45 << 31) | (t45 >>> 1), b19 = (t44 << 30) | (t44 >>> 2)
     const t2 = s2 ^ d2, t3 = s3 ^ d3
-    const b20 = (t2 << 1) | (t3 >>> 31), b21 = (t3 << 1) | (t2 >>> 31)
+    const b20 = (t3 << 1) | (t3 >>> 31), b21 = t2
     const t14 = s14 ^ d4, t15 = s15 ^ d5
-    const b22 = (t14 << 6) | (t15 >>> 26), b23 = (t15 << 6) | (t14 >>> 26)
+    const b22 = (t14 << 3) | (t14 >>> 29), b23 = (t15 << 3) | (t15 >>> 29)
     const t26 = s26 ^ d6, t27 = s27 ^ d7
-    const b24 = (t26 << 25) | (t27 >>> 7), b25 = (t27 << 25) | (t26 >>> 7)
+    const b24 = (t27 << 13) | (t27 >>> 19), b25 = (t26 << 12) | (t26 >>> 20)
     const t38 = s38 ^ d8, t39 = s39 ^ d9
-    const b26 = (t38 << 8) | (t39 >>> 24), b27 = (t39 << 8) | (t38 >>> 24)
+    const b26 = (t38 << 4) | (t38 >>> 28), b27 = (t39 << 4) | (t39 >>> 28)
     const t40 = s40 ^ d0, t41 = s41 ^ d1
-    const b28 = (t40 << 18) | (t41 >>> 14), b29 = (t41 << 18) | (t40 >>> 14)
+    const b28 = (t40 << 9) | (t40 >>> 23), b29 = (t41 << 9) | (t41 >>> 23)
     const t8 = s8 ^ d8, t9 = s9 ^ d9
-    const b30 = (t8 << 27) | (t9 >>> 5), b31 = (t9 << 27) | (t8 >>> 5)
+    const b30 = (t9 << 14) | (t9 >>> 18), b31 = (t8 << 13) | (t8 >>> 19)
     const t10 = s10 ^ d0, t11 = s11 ^ d1
-    const b32 = (t11 << 4) | (t10 >>> 28), b33 = (t10 << 4) | (t11 >>> 28)
+    const b32 = (t10 << 18) | (t10 >>> 14), b33 = (t11 << 18) | (t11 >>> 14)
     const t22 = s22 ^ d2, t23 = s23 ^ d3
-    const b34 = (t22 << 10) | (t23 >>> 22), b35 = (t23 << 10) | (t22 >>> 22)
+    const b34 = (t22 << 5) | (t22 >>> 27), b35 = (t23 << 5) | (t23 >>> 27)
     const t34 = s34 ^ d4, t35 = s35 ^ d5
-    const b36 = (t34 << 15) | (t35 >>> 17), b37 = (t35 << 15) | (t34 >>> 17)
+    const b36 = (t35 << 8) | (t35 >>> 24), b37 = (t34 << 7) | (t34 >>> 25)
     const t46 = s46 ^ d6, t47 = s47 ^ d7
-    const b38 = (t47 << 24) | (t46 >>> 8), b39 = (t46 << 24) | (t47 >>> 8)
+    const b38 = (t46 << 28) | (t46 >>> 4), b39 = (t47 << 28) | (t47 >>> 4)
     const t4 = s4 ^ d4, t5 = s5 ^ d5
-    const b40 = (t5 << 30) | (t4 >>> 2), b41 = (t4 << 30) | (t5 >>> 2)
+    const b40 = (t4 << 31) | (t4 >>> 1), b41 = (t5 << 31) | (t5 >>> 1)
     const t16 = s16 ^ d6, t17 = s17 ^ d7
-    const b42 = (t17 << 23) | (t16 >>> 9), b43 = (t16 << 23) | (t17 >>> 9)
+    const b42 = (t17 << 28) | (t17 >>> 4), b43 = (t16 << 27) | (t16 >>> 5)
     const t28 = s28 ^ d8, t29 = s29 ^ d9
-    const b44 = (t29 << 7) | (t28 >>> 25), b45 = (t28 << 7) | (t29 >>> 25)
+    const b44 = (t29 << 20) | (t29 >>> 12), b45 = (t28 << 19) | (t28 >>> 13)
     const t30 = s30 ^ d0, t31 = s31 ^ d1
-    const b46 = (t31 << 9) | (t30 >>> 23), b47 = (t30 << 9) | (t31 >>> 23)
+    const b46 = (t31 << 21) | (t31 >>> 11), b47 = (t30 << 20) | (t30 >>> 12)
     const t42 = s42 ^ d2, t43 = s43 ^ d3
-    const b48 = (t42 << 2) | (t43 >>> 30), b49 = (t43 << 2) | (t42 >>> 30)
+    const b48 = (t42 << 1) | (t42 >>> 31), b49 = (t43 << 1) | (t43 >>> 31)
     s0 = b0 ^ (~b2 & b4); s1 = b1 ^ (~b3 & b5)
     s2 = b2 ^ (~b4 & b6); s3 = b3 ^ (~b5 & b7)
     s4 = b4 ^ (~b6 & b8); s5 = b5 ^ (~b7 & b9)

@@ -42,7 +42,7 @@ function key(kind: StateKey, parts: (w: ByteWriter) => void): Uint8Array {
   const w = new ByteWriter(48)
   w.u8(kind)
   parts(w)
-  return w.finish()
+  return w.view()
 }
 
 function load(vm: VM, c: ContractContext, k: Uint8Array): Value {

@@ -52,7 +52,7 @@ export interface StoreClasses {
 export function encodeValue(vm: VM, classes: StoreClasses, v: Value, crossing = false): Uint8Array {
   const w = new ByteWriter(32)
   write(w, classes, v, 0, crossing)
-  const out = w.finish()
+  const out = w.view()
   vm.charge(storeGas(out.length))
   return out
 }

@@ -35,6 +35,9 @@ export class ModuleCache {
   private readonly byHash = new Map<string, LoadedModule>()
   /** Booted core libraries VMs share (VMOptions.shareCore), by kind. */
   private readonly images = new Map<string, unknown>()
+  /** Contract modules whose top level already ran, by their bytes (vm/contract/runtime.ts):
+   *  a chain passes the same bytes object for the same stored module. */
+  readonly prepared = new WeakMap<Uint8Array, unknown>()
   coreImage(kind: string, boot: () => unknown): unknown {
     let image = this.images.get(kind)
     if (image === undefined) this.images.set(kind, (image = boot()))

@@ -62,6 +62,13 @@ export interface VMOptions {
   shareCore?: boolean
 }
 
+export interface SymbolState {
+  readonly symbols: readonly string[]
+  readonly arity: readonly number[]
+  /** The symbols beyond the shared core's. */
+  readonly own: ReadonlyMap<string, number>
+}
+
 export interface TraceFrame {
   readonly fn: string
   readonly module: string
@@ -360,6 +367,19 @@ export class VM {
         this.callResultClass = cls
         break
     }
+  }
+
+  /** This VM's symbols, to give another VM the same ones (see `adoptSymbols`). */
+  symbolState(): SymbolState {
+    return { symbols: this.symbols.slice(), arity: this.symbolArity.slice(), own: new Map(this.symbolIndex) }
+  }
+
+  /** Takes the symbols of a VM of the same core, so that classes made there (whose method
+   *  tables are indexed by symbol) work here: a prepared contract module's. */
+  adoptSymbols(s: SymbolState): void {
+    this.symbols = s.symbols.slice()
+    this.symbolArity = s.arity.slice()
+    this.symbolIndex = new Map(s.own)
   }
 
   /** Takes the booted core of `image` (see VMOptions.shareCore). */

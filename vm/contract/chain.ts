@@ -2,7 +2,7 @@
 // value, in which block; hashing; events. Static natives over the ContractHost.
 
 import { sha256 } from '@noble/hashes/sha2.js'
-import { keccak_256 } from '@noble/hashes/sha3.js'
+import { keccak256 } from './keccak.js'
 import { blake3 } from '@noble/hashes/blake3.js'
 import { abort } from '../errors.js'
 import { NAddress, NBytes, NList, type Value } from '../value.js'
@@ -184,7 +184,7 @@ export const chainTable: NativeTable = {
     height: (vm) => contextOf(vm).host.height,
     time: (vm) => contextOf(vm).host.time,
     'sha256(_)': hashOf(sha256),
-    'keccak256(_)': hashOf(keccak_256),
+    'keccak256(_)': hashOf(keccak256),
     'blake3(_)': hashOf((d) => blake3(d)),
     'verifyEd25519(_,_,_)': verifyOf('ed25519'),
     'verifyP256(_,_,_)': verifyOf('p256'),

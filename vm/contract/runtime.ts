@@ -10,7 +10,8 @@ import { LoadError } from '../loader.js'
 import { Method, MethodKind, NAddress, NBytes, NClass, NList, type Value } from '../value.js'
 import { deployNative, fromLoop } from './chain.js'
 import { NMap } from '../map-table.js'
-import { VM, type RunOutcome, type TraceFrame } from '../vm.js'
+import { VM, type RunOutcome, type SymbolState, type TraceFrame } from '../vm.js'
+import type { RModule } from '../function.js'
 import type { ModuleCache } from '../loader.js'
 import { abiOf, type AbiMethod, type AbiType } from './abi.js'
 import type { ContractHost } from './host.js'
@@ -47,14 +48,54 @@ export type ContractOutcome =
       readonly fatal: boolean
     }
 
-export function runContract(call: ContractCall): ContractOutcome {
-  const vm = new VM({ host: { write: (s) => call.print?.(s) }, gasLimit: call.gasLimit, cache: call.cache, contract: true, shareCore: true })
-  const mod = vm.load(call.module)
+/**
+ * A contract module after its top level ran: its classes and constants. A contract's top
+ * level only declares (E0072) and its classes hold no state (no static fields, E0067), so
+ * running it again at the next call would make the same classes for the same gas: a call
+ * takes this instead and is charged the gas and memory the run took.
+ */
+interface Prepared {
+  readonly mod: RModule
+  readonly gas: number
+  readonly mem: number
+  readonly symbols: SymbolState
+}
+
+function prepare(vm: VM, module: Uint8Array): Prepared | ContractOutcome {
+  const mod = vm.load(module)
   if (mod instanceof LoadError) return failure(vm, 'load', `the module does not load: ${mod.message}`)
   const section = mod.loaded.module.contract
   if (!section) return failure(vm, 'load', 'the module was not compiled as a contract')
   const top = vm.runModule(mod)
   if (top.kind === 'error') return fromRun(top)
+  // Constructors of contract classes deploy: an instance in memory would share this
+  // contract's state.
+  const unit = mod.units[0]
+  for (const c of section.classes) {
+    const k = unit.vars[unit.varNames.indexOf(c.name)]
+    if (!(k instanceof NClass)) continue
+    for (const x of k.cls.methods) {
+      if (x?.kind === MethodKind.Constructor) vm.bindMethod(k.cls, x.signature, new Method(MethodKind.Control, x.signature, fromLoop(deployNative(c.name, arityOf(x.signature))) as never, null))
+    }
+  }
+  return { mod, gas: vm.gasUsed, mem: vm.mem, symbols: vm.symbolState() }
+}
+
+export function runContract(call: ContractCall): ContractOutcome {
+  const vm = new VM({ host: { write: (s) => call.print?.(s) }, gasLimit: call.gasLimit, cache: call.cache, contract: true, shareCore: true })
+  let prepared = vm.cache.prepared.get(call.module) as Prepared | undefined
+  if (prepared !== undefined && prepared.gas <= call.gasLimit && prepared.mem <= vm.memoryLimit) {
+    vm.adoptSymbols(prepared.symbols)
+    vm.charge(prepared.gas)
+    vm.alloc(prepared.mem)
+  } else {
+    const fresh = prepare(vm, call.module)
+    if (!('mod' in fresh)) return fresh
+    prepared = fresh
+    vm.cache.prepared.set(call.module, fresh)
+  }
+  const mod = prepared.mod
+  const section = mod.loaded.module.contract!
 
   const unit = mod.units[0]
   const cls = unit.vars[unit.varNames.indexOf(call.className)]
@@ -94,15 +135,6 @@ export function runContract(call: ContractCall): ContractOutcome {
     if (!hasType(args.items[i], p.type)) return refuse(vm, 'R0308', i + 1, p.name, `${call.className}.${what}`, p.type)
   }
 
-  // Constructors of contract classes deploy: an instance in memory would share this
-  // contract's state.
-  for (const c of section.classes) {
-    const k = unit.vars[unit.varNames.indexOf(c.name)]
-    if (!(k instanceof NClass)) continue
-    for (const x of k.cls.methods) {
-      if (x?.kind === MethodKind.Constructor) vm.bindMethod(k.cls, x.signature, new Method(MethodKind.Control, x.signature, fromLoop(deployNative(c.name, arityOf(x.signature))) as never, null))
-    }
-  }
   const self = vm.newInstance(cls)
   vm.contract = { host: call.host, classes, writable: m === null || m.kind !== 'view' }
   if (m === null) return { ok: true, value: encodeValue(vm, classes, null), gasUsed: vm.gasUsed, abi: null }

@@ -271,17 +271,32 @@ export function canonicalNum(n: number): number {
   return Number.isNaN(n) ? NaN : n
 }
 
+/** Minimal big-endian bytes (none for 0). Stored balances go through here: small values
+ *  take the Number path. */
 export function bigintToBytes(v: bigint): Uint8Array {
   if (v === 0n) return new Uint8Array(0)
-  let h = v.toString(16)
-  if (h.length % 2) h = '0' + h
-  const out = new Uint8Array(h.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(i * 2, i * 2 + 2), 16)
+  if (v <= 0x1fffffffffffffn) {
+    let x = Number(v)
+    let n = 0
+    for (let y = x; y > 0; y = Math.floor(y / 256)) n++
+    const out = new Uint8Array(n)
+    for (let i = n - 1; i >= 0; i--, x = Math.floor(x / 256)) out[i] = x % 256
+    return out
+  }
+  let n = 0
+  for (let x = v; x > 0n; x >>= 8n) n++
+  const out = new Uint8Array(n)
+  for (let i = n - 1, x = v; i >= 0; i--, x >>= 8n) out[i] = Number(x & 0xffn)
   return out
 }
 
 export function bytesToBigint(b: Uint8Array): bigint {
   if (b.length === 0) return 0n
+  if (b.length <= 6) {
+    let x = 0
+    for (let i = 0; i < b.length; i++) x = x * 256 + b[i]
+    return BigInt(x)
+  }
   return BigInt('0x' + hex(b))
 }
 

@@ -38,11 +38,47 @@ export function writableHost(c: ContractContext): ContractHost {
   return c.host
 }
 
-function key(kind: StateKey, parts: (w: ByteWriter) => void): Uint8Array {
-  const w = new ByteWriter(48)
-  w.u8(kind)
-  parts(w)
-  return w.view()
+// State keys are built often (every field access and collection step), so each is one
+// exact-size array: kind, then LEB128 numbers, then bytes, as ByteWriter would write them.
+
+function uvarLength(v: number): number {
+  let n = 1
+  for (; v >= 0x80; n++) v = Math.floor(v / 0x80)
+  return n
+}
+
+function putUvar(out: Uint8Array, at: number, v: number): number {
+  for (; v >= 0x80; v = Math.floor(v / 0x80)) out[at++] = (v % 0x80) | 0x80
+  out[at++] = v
+  return at
+}
+
+/** kind ‖ uvar(id) [‖ uvar(index) | ‖ tail]. */
+function handleKey(kind: StateKey, id: number, tail: Uint8Array | null, index = -1): Uint8Array {
+  const n = 1 + uvarLength(id) + (tail === null ? 0 : tail.length) + (index < 0 ? 0 : uvarLength(index))
+  const out = new Uint8Array(n)
+  out[0] = kind
+  let at = putUvar(out, 1, id)
+  if (index >= 0) at = putUvar(out, at, index)
+  if (tail !== null) out.set(tail, at)
+  return out
+}
+
+/** Field ‖ str(name): the name as UTF-8 with its length, as ByteWriter.str writes it. */
+function fieldKey(name: string): Uint8Array {
+  let ascii = true
+  for (let i = 0; i < name.length && ascii; i++) ascii = name.charCodeAt(i) < 0x80
+  if (!ascii) {
+    const w = new ByteWriter(48)
+    w.u8(StateKey.Field)
+    w.str(name)
+    return w.finish()
+  }
+  const out = new Uint8Array(1 + uvarLength(name.length) + name.length)
+  out[0] = StateKey.Field
+  let at = putUvar(out, 1, name.length)
+  for (let i = 0; i < name.length; i++) out[at++] = name.charCodeAt(i)
+  return out
 }
 
 function load(vm: VM, c: ContractContext, k: Uint8Array): Value {
@@ -65,7 +101,7 @@ function store(vm: VM, c: ContractContext, k: Uint8Array, v: Value): void {
 }
 
 function loadCount(vm: VM, c: ContractContext, h: NHandle): number {
-  const n = load(vm, c, key(StateKey.Count, (w) => w.uvar(h.id)))
+  const n = load(vm, c, countKey(h))
   return typeof n === 'number' ? n : 0
 }
 
@@ -73,11 +109,11 @@ export const contractTable: NativeTable = {
   methods: {
     '$field(_)': (vm, a, b) => {
       const c = contextOf(vm)
-      return load(vm, c, key(StateKey.Field, (w) => w.str(a[b + 1] as string)))
+      return load(vm, c, fieldKey(a[b + 1] as string))
     },
     '$field(_,_)': (vm, a, b) => {
       const c = contextOf(vm)
-      store(vm, c, key(StateKey.Field, (w) => w.str(a[b + 1] as string)), a[b + 2])
+      store(vm, c, fieldKey(a[b + 1] as string), a[b + 2])
       return a[b + 2]
     },
     address: (vm) => vm.newAddress(contextOf(vm).host.self.slice()),
@@ -119,7 +155,7 @@ export const addressTable: NativeTable = {
 /** A new persistent collection: the next id of the contract's handle counter. */
 function newHandle(vm: VM, cls: 'persistentMap' | 'persistentList'): NHandle {
   const c = contextOf(vm)
-  const k = key(StateKey.NextHandle, () => {})
+  const k = Uint8Array.of(StateKey.NextHandle)
   const next = load(vm, c, k)
   const id = typeof next === 'number' ? next : 1
   store(vm, c, k, id + 1)
@@ -132,9 +168,11 @@ const handle = (a: Value[], b: number) => a[b] as NHandle
 // writes, an update 1 and 1, whatever the map's size. Iteration steps through the entries'
 // keys in the order of their bytes (the chain keeps state sorted): deterministic, one step
 // per key, but not insertion order.
-const entryPrefix = (h: NHandle) => key(StateKey.Entry, (w) => w.uvar(h.id))
-const entryKey = (h: NHandle, k: Uint8Array) => key(StateKey.Entry, (w) => (w.uvar(h.id), w.bytes(k)))
-const countKey = (h: NHandle) => key(StateKey.Count, (w) => w.uvar(h.id))
+const entryPrefix = (h: NHandle) => handleKey(StateKey.Entry, h.id, null)
+const entryKey = (h: NHandle, k: Uint8Array) => handleKey(StateKey.Entry, h.id, k)
+function countKey(h: NHandle): Uint8Array {
+  return handleKey(StateKey.Count, h.id, null)
+}
 
 function mapKeyBytes(vm: VM, c: ContractContext, k: Value): Uint8Array {
   if (k instanceof Instance || k instanceof NHandle) abort('R0008')
@@ -216,7 +254,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out
 }
 
-const listKey = (h: NHandle, i: number) => key(StateKey.Entry, (w) => (w.uvar(h.id), w.uvar(i)))
+const listKey = (h: NHandle, i: number) => handleKey(StateKey.Entry, h.id, null, i)
 
 export const persistentListTable: NativeTable = {
   statics: {

@@ -50,10 +50,26 @@ export interface StoreClasses {
  *  collection's handle names a collection of its own contract's state only, so it may not
  *  cross (R0321): it would name another contract's collection of the same id. */
 export function encodeValue(vm: VM, classes: StoreClasses, v: Value, crossing = false): Uint8Array {
+  const out = typeof v === 'bigint' ? encodeInt(v) : encodeAny(classes, v, crossing)
+  vm.charge(storeGas(out.length))
+  return out
+}
+
+function encodeAny(classes: StoreClasses, v: Value, crossing: boolean): Uint8Array {
   const w = new ByteWriter(32)
   write(w, classes, v, 0, crossing)
-  const out = w.view()
-  vm.charge(storeGas(out.length))
+  return w.finish()
+}
+
+/** An Int, the commonest stored value (balances), in one exact-size array: tag, length,
+ *  minimal big-endian bytes, as `write` writes it. */
+function encodeInt(v: bigint): Uint8Array {
+  let n = 0
+  for (let x = v; x > 0n; x >>= 8n) n++
+  const out = new Uint8Array(2 + n)
+  out[0] = Tag.Int
+  out[1] = n
+  for (let i = n + 1, x = v; i >= 2; i--, x >>= 8n) out[i] = Number(x & 0xffn)
   return out
 }
 

@@ -101,7 +101,7 @@ export class LocalChain {
     this.blockTime = opts.blockTime ?? 1
     if (!Number.isInteger(this.blockTime) || this.blockTime < 1) throw new RangeError('a block time is a whole number of seconds, at least 1: block times strictly increase')
     this.state = new SnapshotKv(opts.store ?? new MemoryKv())
-    this.smt = new Smt(this.nodes, (d) => this.crypto.sha256(d))
+    this.smt = new Smt(this.nodes, (d) => this.crypto.sha256(d), undefined, SHA256_NODES)
     this.producer = addressOf(this.crypto, 'ed25519', devKey('ed25519', 1000).publicKey)
     const n = opts.accounts ?? 10
     const accounts: DevAccount[] = []
@@ -267,7 +267,7 @@ export class LocalChain {
     if (s === undefined || !this.state.revert(s.kv)) return false
     for (const k of this.snapshots.keys()) if (k > id) this.snapshots.delete(k)
     this.unrooted.clear()
-    this.smt = new Smt(this.nodes, (d) => this.crypto.sha256(d), s.root)
+    this.smt = new Smt(this.nodes, (d) => this.crypto.sha256(d), s.root, SHA256_NODES)
     this.height = s.height
     this.time = s.time
     for (const b of this.blocks.splice(s.blocks)) for (const r of this.receiptsOf(b)) this.receipts.delete(r)
@@ -277,7 +277,7 @@ export class LocalChain {
   /** A membership or non-membership proof of a state key against the current root, or
    *  against an earlier block's (the tree never drops nodes, so old roots stay readable). */
   prove(key: Uint8Array, root?: Uint8Array): Proof {
-    return root === undefined ? (this.root(), this.smt.prove(key)) : new Smt(this.nodes, (d) => this.crypto.sha256(d), root).prove(key)
+    return root === undefined ? (this.root(), this.smt.prove(key)) : new Smt(this.nodes, (d) => this.crypto.sha256(d), root, SHA256_NODES).prove(key)
   }
 
   /** The whole state with the chain's clock, to load into another local chain. */
@@ -364,5 +364,8 @@ export class LocalChain {
     return formatAddress(address)
   }
 }
+
+/** The chain's Crypto.sha256 is SHA-256: the tree may hash its nodes with its own code. */
+const SHA256_NODES = { hashKind: 'sha256' } as const
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')

@@ -49,7 +49,7 @@ export class PhasedChain {
     readonly crypto: Crypto,
     accounts: number,
   ) {
-    this.smt = new Smt(new MemoryNodeStore(), (d) => this.crypto.sha256(d))
+    this.smt = new Smt(new MemoryNodeStore(), (d) => this.crypto.sha256(d), undefined, { hashKind: 'sha256' })
     this.producer = addressOf(crypto, 'ed25519', devKey('ed25519', PRODUCER_KEY_INDEX).publicKey)
     const journal = new Journal(this.state)
     const world = new World(journal)

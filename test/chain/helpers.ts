@@ -106,7 +106,7 @@ export function sum(values: Iterable<bigint>): bigint {
 
 /** The state root of the committed state, computed from scratch in a new tree. */
 export function freshRoot(chain: LocalChain): Uint8Array {
-  const smt = new Smt(new MemoryNodeStore(), (d) => crypto.sha256(d))
+  const smt = new Smt(new MemoryNodeStore(), (d) => crypto.sha256(d), undefined, { hashKind: 'sha256' })
   return smt.update(chain.entries(new Uint8Array(0)))
 }
 

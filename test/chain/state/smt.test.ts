@@ -1,11 +1,13 @@
 // The state root's sparse Merkle tree: the root is a function of the (key, value) set alone and
 // matches a from-scratch reference; proofs show membership and absence and nothing else; an
 // update's hash count follows the keys changed, not the state size; old roots stay readable.
+// The fast paths give the same roots: sha256Node against @noble/hashes, hashKind 'sha256', a
+// store other than MemoryNodeStore, large batches (sorted another way), rewrites of held values.
 
 import t, { type Test } from 'tap'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { Prng } from '../../fuzz/prng.js'
-import { emptyRoot, MAX_DEPTH, MemoryNodeStore, MissingNodeError, Smt, verifyProof, type HashFn, type NodeStore, type Proof } from '../../../chain/state/smt.js'
+import { emptyRoot, HashKindMismatchError, MAX_DEPTH, MemoryNodeStore, MissingNodeError, sha256Node, Smt, verifyProof, type HashFn, type NodeStore, type Proof } from '../../../chain/state/smt.js'
 import { fromHex, toHex } from '../../../chain/state/keys-hex.js'
 import { keyString } from '../../../chain/state/kv.js'
 
@@ -351,6 +353,175 @@ t.test('MemoryNodeStore: hashes sharing their first bits probe past each other w
   many.forEach((h, i) => (store.get(h)?.[64] === (i & 255) ? found++ : 0))
   t.equal(found, many.length, 'every entry is found after the table grew')
   t.equal(store.size, many.length + 4)
+})
+
+t.test('sha256Node: SHA-256 of 65 bytes at any offset, as @noble/hashes computes it', async (t) => {
+  const r = new Prng(0x65, 1)
+  let bad = 0
+  // Every value of the last byte (it picks the precomputed padding block), then random inputs.
+  for (let i = 0; i < 256 + 2000; i++) {
+    const src = randomBytes(r, 65, 80)
+    const at = r.int(src.length - 64)
+    if (i < 256) src[at + 64] = i
+    const out = randomBytes(r, 40, 40)
+    const outAt = r.int(9)
+    const expected = out.slice()
+    expected.set(sha256(src.subarray(at, at + 65)), outAt)
+    sha256Node(src, at, out, outAt)
+    if (toHex(out) !== toHex(expected)) {
+      bad++
+      if (bad < 4) t.fail(`input ${toHex(src.subarray(at, at + 65))}`)
+    }
+  }
+  t.equal(bad, 0, '2,256 inputs hash as @noble/hashes does, and nothing outside the 32 output bytes is written')
+  // The message may be read where the digest is written (the tree hashes a node into its own entry).
+  const buf = randomBytes(r, 97, 97)
+  const want = sha256(buf.subarray(32, 97))
+  sha256Node(buf, 32, buf, 0)
+  t.same(buf.subarray(0, 32), want, 'output before the input in the same buffer')
+})
+
+/** A NodeStore that is not a MemoryNodeStore, as the node's database will be. */
+class MapNodeStore implements NodeStore {
+  readonly nodes = new Map<string, Uint8Array>()
+  get(hash: Uint8Array): Uint8Array | undefined {
+    return this.nodes.get(toHex(hash))
+  }
+  put(hash: Uint8Array, node: Uint8Array): void {
+    this.nodes.set(toHex(hash), node.slice())
+  }
+}
+
+t.test("hashKind 'sha256' and other stores give the reference roots, batch after batch", async (t) => {
+  for (let seed = 1; seed <= 6; seed++) {
+    const r = new Prng(0x5a, seed)
+    const pool = [...randomSet(r, r.between(5, 400)).values()].map(([k]) => k)
+    const trees = {
+      plain: new Smt(new MemoryNodeStore(), sha256),
+      sha256Kind: new Smt(new MemoryNodeStore(), sha256, undefined, { hashKind: 'sha256' }),
+      mapStore: new Smt(new MapNodeStore(), sha256, undefined, { hashKind: 'sha256' }),
+      mapStorePlain: new Smt(new MapNodeStore(), sha256),
+    }
+    const model = new Map<string, [Uint8Array, Uint8Array]>()
+    let failed = false
+    for (let step = 0; step < 40 && !failed; step++) {
+      // Small batches as blocks bring them, and large ones (sorted another way) with repeats.
+      const size = r.chance(0.2) ? r.between(17, 600) : r.between(1, 16)
+      const batch: Entry[] = []
+      for (let i = 0; i < size; i++) {
+        const key = r.pick(pool)
+        const value = r.chance(0.3) ? null : randomBytes(r, 0, 6)
+        batch.push([key, value])
+        if (value === null) model.delete(keyString(key))
+        else model.set(keyString(key), [key, value])
+      }
+      const want = toHex(referenceRoot(sha256, model.values()))
+      for (const [name, tree] of Object.entries(trees)) {
+        const got = toHex(tree.update(batch))
+        if (got !== want) {
+          t.fail(`seed ${seed} step ${step}, ${name}: ${got} != ${want}`)
+          failed = true
+        }
+      }
+    }
+    if (!failed) t.pass(`seed ${seed}: 40 batches, four trees, all on the reference root`)
+  }
+})
+
+t.test("hashKind 'sha256' refuses a hash function that is not SHA-256", async (t) => {
+  const notSha: HashFn = (d) => sha256(Uint8Array.from([...d, 0]))
+  t.throws(() => new Smt(new MemoryNodeStore(), notSha, undefined, { hashKind: 'sha256' }), HashKindMismatchError)
+  t.doesNotThrow(() => new Smt(new MemoryNodeStore(), notSha), 'without the claim any hash function goes')
+})
+
+t.test('a store that is not a MemoryNodeStore receives every node and serves a re-opened tree', async (t) => {
+  const r = new Prng(0x5b, 1)
+  const set = [...randomSet(r, 300).values()]
+  const store = new MapNodeStore()
+  const tree = new Smt(store, sha256, undefined, { hashKind: 'sha256' })
+  for (const b of batches(r, set, 40)) tree.update(b)
+  t.equal(toHex(tree.root), toHex(referenceRoot(sha256, set)))
+  // Every node reachable from the root is in the store, and hashes to its key.
+  let leaves = 0
+  let bad = 0
+  const walk = (h: Uint8Array): void => {
+    if (h.every((x) => x === 0)) return
+    const node = store.get(h)
+    if (node === undefined || toHex(sha256(node)) !== toHex(h)) return void bad++
+    if (node[0] === 0) leaves++
+    else (walk(node.subarray(1, 33)), walk(node.subarray(33)))
+  }
+  walk(tree.root)
+  t.equal(bad, 0, 'no node missing or wrong')
+  t.equal(leaves, set.length, 'one leaf per key')
+  const reopened = new Smt(store, sha256, tree.root)
+  let ok = 0
+  for (const [k, v] of set) if (verifyProof(sha256, tree.root, k, v, reopened.prove(k))) ok++
+  t.equal(ok, set.length, 'a fresh tree over the same store proves every key')
+  reopened.update([[set[0][0], null]])
+  t.equal(toHex(reopened.root), toHex(referenceRoot(sha256, set.slice(1))), 'and updates from it')
+  const empty = new Smt(new MapNodeStore(), sha256, tree.root)
+  t.throws(() => empty.update([[text('x'), text('y')]]), MissingNodeError)
+})
+
+t.test('a large batch: the last write of each key wins, also among paths sharing their first 32 bits', async (t) => {
+  // Keys 0xee ‖ 32 bytes hash to those 32 bytes (as in the full-depth test above).
+  const hash: HashFn = (d) => (d.length === 33 && d[0] === 0xee ? d.slice(1) : sha256(d))
+  const r = new Prng(0x5c, 1)
+  const keys: Uint8Array[] = []
+  for (let i = 0; i < 40; i++) {
+    const path = randomBytes(r, 32, 32)
+    // Groups of five share their first four bytes, so only the later bytes order them.
+    if (i % 5 !== 0) path.set(keys[i - (i % 5)].subarray(1, 5), 0)
+    keys.push(Uint8Array.from([0xee, ...path]))
+  }
+  for (const size of [8, 16, 17, 200]) {
+    const batch: Entry[] = []
+    const model = new Map<string, [Uint8Array, Uint8Array]>()
+    for (let i = 0; i < size; i++) {
+      const key = r.pick(keys)
+      const value = r.chance(0.25) ? null : randomBytes(r, 1, 4)
+      batch.push([key, value])
+      if (value === null) model.delete(keyString(key))
+      else model.set(keyString(key), [key, value])
+    }
+    const tree = new Smt(new MemoryNodeStore(), hash)
+    t.equal(toHex(tree.update(batch)), toHex(referenceRoot(hash, model.values())), `${size} writes in one batch`)
+  }
+})
+
+t.test('writing the values a tree already holds keeps its root and adds no node', async (t) => {
+  const r = new Prng(0x5d, 1)
+  const set = [...randomSet(r, 200).values()]
+  const store = new MemoryNodeStore()
+  const tree = new Smt(store, sha256, undefined, { hashKind: 'sha256' })
+  tree.update(set)
+  const root = tree.root
+  const size = store.size
+  for (const b of batches(r, shuffled(r, set), 7)) tree.update(b)
+  t.same(tree.root, root)
+  t.equal(store.size, size, 'no node was written')
+  tree.update([[set[0][0], Uint8Array.from([...set[0][1], 1])]])
+  t.ok(store.size > size, 'a real change writes nodes')
+})
+
+t.test('nodes the tree writes are found by hash through the store, and an old root re-opens', async (t) => {
+  const r = new Prng(0x5e, 1)
+  const set = [...randomSet(r, 150).values()]
+  const store = new MemoryNodeStore()
+  const tree = new Smt(store, sha256, undefined, { hashKind: 'sha256' })
+  const bs = batches(r, set, 30)
+  const roots = bs.map((b) => tree.update(b))
+  let bad = 0
+  for (const h of roots) {
+    const node = store.get(h)
+    if (node === undefined || toHex(sha256(node)) !== toHex(h)) bad++
+  }
+  t.equal(bad, 0, `each of ${roots.length} roots is in the store under its hash`)
+  // A later tree over the same store goes on from an early root.
+  const early = new Smt(store, sha256, roots[0], { hashKind: 'sha256' })
+  t.equal(toHex(early.root), toHex(referenceRoot(sha256, bs[0])))
+  t.equal(toHex(early.update(set)), toHex(referenceRoot(sha256, set)), 'the same final root from there')
 })
 
 t.test('keys-hex round trip', async (t) => {

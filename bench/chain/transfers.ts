@@ -131,7 +131,7 @@ function freshPhasedChain(set: TransferSet): PhasedChain {
   for (const tx of set.setup) {
     if (chain.submit(tx).status !== 'ok') throw new TransfersCheckError('setup transaction failed on the phased chain')
   }
-  chain.times.verifyMs = chain.times.executeMs = chain.times.commitMs = 0
+  chain.resetTimes()
   return chain
 }
 
@@ -183,7 +183,7 @@ async function runParallel(set: TransferSet, pool: VerifyPool): Promise<{ ms: nu
   for (let c = 0; c < chunkCount(batch); c++) {
     const tv = process.hrtime.bigint()
     if (ensureVerified(nodeCrypto, batch, c)) mainChunks++
-    chain.times.verifyMs += msSince(tv)
+    chain.addVerify(msSince(tv))
     const end = Math.min((c + 1) * CHUNK, set.transfers.length)
     for (let k = c * CHUNK; k < end; k++) {
       if (verdicts[k] !== 1) throw new TransfersCheckError(`transfer ${k}: the signature does not verify`)

@@ -3,7 +3,7 @@
 
 import { ByteWriter } from '../vm/bytes-io.js'
 import type { Address } from './address.js'
-import { writeAddress } from './codec.js'
+import { tagged, writeAddress } from './codec.js'
 import type { Crypto } from './crypto.js'
 
 export interface BlockHeader {
@@ -48,17 +48,4 @@ export function listRoot(crypto: Pick<Crypto, 'sha256'>, items: readonly Uint8Ar
     level = next
   }
   return level[0]
-}
-
-function tagged(tag: number, ...parts: Uint8Array[]): Uint8Array {
-  let n = 1
-  for (const p of parts) n += p.length
-  const out = new Uint8Array(n)
-  out[0] = tag
-  let at = 1
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }

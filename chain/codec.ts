@@ -14,6 +14,20 @@ function fail(message: string): never {
   throw new CodecError(message)
 }
 
+/** One byte, then the parts, in one array: tagged hashes and keyed state. */
+export function tagged(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  let n = 1
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  out[0] = tag
+  let at = 1
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
 export function codecReader(bytes: Uint8Array): ByteReader {
   return new ByteReader(bytes, fail)
 }

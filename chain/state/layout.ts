@@ -12,6 +12,7 @@
 
 import { ByteReader, ByteWriter } from '../../vm/bytes-io.js'
 import { SCHEMES } from '../address.js'
+import { tagged } from '../codec.js'
 import type { Address, TxKey } from '../tx.js'
 
 export const enum Prefix {
@@ -27,18 +28,7 @@ export const enum Prefix {
 
 const utf8 = new TextEncoder()
 
-function key(prefix: Prefix, ...parts: Uint8Array[]): Uint8Array {
-  let n = 1
-  for (const p of parts) n += p.length
-  const out = new Uint8Array(n)
-  out[0] = prefix
-  let at = 1
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
+const key = (prefix: Prefix, ...parts: Uint8Array[]): Uint8Array => tagged(prefix, ...parts)
 
 const tokenBytes = (token: string) => utf8.encode(token)
 

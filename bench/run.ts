@@ -202,8 +202,9 @@ function report({ rows, startup, evm, transfers }: Sections, reps: number): stri
     out.push('../shared/peers/evm/WORKLOADS.md’s eight workloads: Solidity on @ethereumjs/evm (Prague, in-memory')
     out.push('SimpleStateManager, no state root) and Nest contracts (bench/contracts/) on a LocalChain. Both sides: per rep a fresh')
     out.push('chain, deploy and setup untimed, 1 warm-up and 5 timed reps, median; each call a separate top-level call without')
-    out.push('signature, nonce or block (runCall; LocalChain.execute, which commits state and updates the state root after each')
-    out.push('call). Every rep’s answer is checked against bench/evm/expected.ts. Gas: EVM executionGasUsed (no intrinsic or')
+    out.push('signature, nonce or block (runCall; LocalChain.execute, which commits state after each call and, making no block,')
+    out.push('leaves the state root to the next block, as runCall has none). Every rep’s answer is checked against')
+    out.push('bench/evm/expected.ts. Gas: EVM executionGasUsed (no intrinsic or')
     out.push('calldata gas); nVM gasUsed of execute (no intrinsic gas). hash_asm on the nVM is the same contract as hash.', '')
     out.push(formatComparison(evm), '')
   }
@@ -211,8 +212,8 @@ function report({ rows, startup, evm, transfers }: Sections, reps: number): stri
     out.push('## Contracts: 10,000 pre-signed token transfers through the local chain (target: under 1.6 s; stretch: under 1 s on both cores)', '')
     out.push('examples/token deployed by dev account 0, which funds 100 dev accounts; transfer k from holder k % 100 to holder')
     out.push('(k + 1) % 100. Signed transactions (signing untimed), one block each, signature and nonce checked, each rep on a fresh')
-    out.push('chain; receipts, events, balances and nonces checked after. The phase split comes from bench/chain/phased-chain.ts,')
-    out.push('LocalChain.submit’s loop with a clock on each phase, which ends on the same state root and block hash.', '')
+    out.push('chain; receipts, events, balances and nonces checked after. The phase split is LocalChain.submit’s own clock')
+    out.push('(its timing option, bench/chain/phased-chain.ts); the worker run passes it signatures a worker thread checked.', '')
     out.push(formatTransfers(transfers), '')
   }
   return out.join('\n')

@@ -144,7 +144,9 @@ function describeLatest(rpc: ChainRpc): string {
     const r = rpc.receipt(h)
     if (r === undefined) return h
     const action = r.kind === 'call' ? `call ${r.method}` : r.kind === 'deploy' ? `deploy ${r.contractAddress ?? ''}`.trimEnd() : r.kind
-    return `${action} from ${r.from}: ${r.status}${r.error ? ` (${r.error})` : ''}, gas ${r.gasUsed}`
+    // What contracts printed shows here, as `unest test` shows it for tests.
+    const printed = r.debug.prints.map((p) => `\n  print: ${p}`).join('')
+    return `${action} from ${r.from}: ${r.status}${r.error ? ` (${r.error})` : ''}, gas ${r.gasUsed}${printed}`
   })
   return `block ${b.height}: ${what.join('; ') || 'empty'}`
 }

@@ -146,7 +146,7 @@ export class VM {
   boxClass!: NClass
   sequenceClass!: NClass
   /** Classes user code cannot inherit from: their instances are not plain objects. */
-  readonly builtins = new Set<NClass>()
+  builtins = new Set<NClass>()
   core!: RUnit
   private bootstrapping = true
 
@@ -407,7 +407,7 @@ export class VM {
     this.callResultClass = image.callResultClass
     this.boxClass = image.boxClass
     this.sequenceClass = image.sequenceClass
-    for (const c of image.builtins) this.builtins.add(c)
+    this.builtins = image.builtins
     this.core = image.core
     this.bootstrapping = false
   }

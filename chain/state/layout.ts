@@ -26,11 +26,15 @@ export const enum Prefix {
   Created = 8,
 }
 
-const utf8 = new TextEncoder()
 
 const key = (prefix: Prefix, ...parts: Uint8Array[]): Uint8Array => tagged(prefix, ...parts)
 
-const tokenBytes = (token: string) => utf8.encode(token)
+/** Token ids are 1-8 of A-Z and 0-9 (codec.ts): their bytes are their char codes. */
+function tokenBytes(token: string): Uint8Array {
+  const out = new Uint8Array(token.length)
+  for (let i = 0; i < token.length; i++) out[i] = token.charCodeAt(i)
+  return out
+}
 
 export const accountKey = (a: Address) => key(Prefix.Account, a)
 export const nonceKey = (a: Address, k: TxKey) => key(Prefix.Nonce, a, Uint8Array.of(SCHEMES[k.scheme].tag), k.publicKey)

@@ -62,7 +62,7 @@ export const testTable: NativeTable = {
     'deal(_,_)': (vm, a, b) => (host(vm).deal(addressArg(a[b + 1]), 'NEST', amount(a[b + 2])), null),
     'deal(_,_,_)': (vm, a, b) => {
       const token = a[b + 2]
-      if (typeof token !== 'string') abort('R0005', 'Token')
+      if (typeof token !== 'string' || !/^[A-Z0-9]{1,8}$/.test(token)) abort('R0316', 'a token is 1 to 8 of A-Z and 0-9')
       host(vm).deal(addressArg(a[b + 1]), token, amount(a[b + 3]))
       return null
     },

@@ -117,6 +117,9 @@ export class VM {
   symbols: string[] = []
   symbolArity: number[] = []
   private symbolIndex = new Map<string, number>()
+  /** Whether `symbols`, `symbolArity` and `symbolIndex` belong to another VM (a shared core
+   *  or a prepared module): copied before this VM adds a symbol. */
+  private symbolsShared = false
   /** A shared core's symbols (see `shareCore`), looked up before this VM's own. */
   private baseIndex: ReadonlyMap<string, number> | null = null
   /** VM symbols of the operator opcodes' methods, indexed by opcode. */
@@ -184,6 +187,13 @@ export class VM {
   intern(signature: string): number {
     let s = this.baseIndex?.get(signature) ?? this.symbolIndex.get(signature)
     if (s === undefined) {
+      if (this.symbolsShared) {
+        // Copy on the first symbol of this VM's own: the tables came from another VM.
+        this.symbols = this.symbols.slice()
+        this.symbolArity = this.symbolArity.slice()
+        this.symbolIndex = new Map(this.symbolIndex)
+        this.symbolsShared = false
+      }
       s = this.symbols.length
       this.symbols.push(signature)
       this.symbolArity.push(signatureArity(signature))
@@ -377,17 +387,19 @@ export class VM {
   /** Takes the symbols of a VM of the same core, so that classes made there (whose method
    *  tables are indexed by symbol) work here: a prepared contract module's. */
   adoptSymbols(s: SymbolState): void {
-    this.symbols = s.symbols.slice()
-    this.symbolArity = s.arity.slice()
-    this.symbolIndex = new Map(s.own)
+    this.symbols = s.symbols as string[]
+    this.symbolArity = s.arity as number[]
+    this.symbolIndex = s.own as Map<string, number>
+    this.symbolsShared = true
   }
 
   /** Takes the booted core of `image` (see VMOptions.shareCore). */
   private adopt(image: VM): void {
-    this.symbols = image.symbols.slice()
-    this.symbolArity = image.symbolArity.slice()
+    this.symbols = image.symbols
+    this.symbolArity = image.symbolArity
     this.baseIndex = image.symbolIndex
     this.symbolIndex = new Map()
+    this.symbolsShared = true
     this.objectClass = image.objectClass
     this.classClass = image.classClass
     this.boolClass = image.boolClass

@@ -7,7 +7,7 @@
 import { runContract, type ContractOutcome } from '../vm/contract/runtime.js'
 import { usesClock } from '../vm/contract/determinism.js'
 import { encodeAbiValue, AddressValue } from '../vm/contract/abi-values.js'
-import type { CallRequest, CallResult, ContractHost, DeployRequest, TestHost } from '../vm/contract/host.js'
+import type { CallRequest, CallResult, ContractHost, DeployRequest, NextKey, TestHost } from '../vm/contract/host.js'
 import type { TestSession } from './test-session.js'
 import { ModuleCache, LoadError } from '../vm/loader.js'
 import { ByteWriter } from '../vm/bytes-io.js'
@@ -301,10 +301,11 @@ class ChainHost implements ContractHost {
   set(key: Uint8Array, value: Uint8Array | null): void {
     this.ex.journal.set(storageKey(this.self, key), value)
   }
-  next(prefix: Uint8Array, after: Uint8Array | null): Uint8Array | null {
+  next(prefix: Uint8Array, after: Uint8Array | null): NextKey {
     const base = storagePrefix(this.self).length
-    const k = this.ex.journal.next(storageKey(this.self, prefix), after === null ? null : storageKey(this.self, after))
-    return k === null ? null : k.subarray(base)
+    const journal = this.ex.journal
+    const k = journal.next(storageKey(this.self, prefix), after === null ? null : storageKey(this.self, after))
+    return { key: k === null ? null : k.subarray(base), skipped: journal.skipped }
   }
   emit(topic: string, data: Uint8Array): void {
     this.ex.journal.emit({ address: this.self, topic, data })

@@ -697,6 +697,11 @@ export class UnitCompiler {
       if (runtime.length > 0 && key) methodAttrs.push({ key, attrs: runtime })
     }
     const classAttrs = s.attributes.filter((a) => a.runtime)
+    if (this.ctx.contract) {
+      // Class.attributes would be one mutable object shared by every call of the module.
+      const first = [...classAttrs, ...methodAttrs.flatMap((m) => m.attrs)][0]
+      if (first) this.error('E0073', first.span)
+    }
     if (classAttrs.length > 0 || methodAttrs.length > 0) {
       this.at(s.nameSpan)
       this.emit(Op.LOAD_MODULE_VAR, this.coreVar('ClassAttributes'))

@@ -33,6 +33,8 @@ export function abiMethod(m: A.Method, signature: string, problems: AbiProblem[]
   const reentrant = compileTime.some((a) => a.group === null && a.key === 'reentrant')
   if (marks.length === 0) {
     if (reentrant) problems.push({ span: m.nameSpan, message: '#reentrant needs #public, #payable or #view beside it.' })
+    // An unmarked constructor would be skipped at deploy: the chain calls only the ABI.
+    if (m.methodKind === 'constructor' && !m.isStatic) problems.push({ span: m.nameSpan, message: 'Mark a contract constructor with #deploy (and type its parameters).' })
     return null
   }
   const kind = (marks[0].group ?? marks[0].key) as AbiKind

@@ -74,6 +74,7 @@ export const DIAGNOSTICS = {
   E0070: 'A contract program declares a contract class.',
   E0071: "Module '{0}' was not found: every module a contract imports must compile.",
   E0072: 'The top level of a contract declares classes, imports and constants only.',
+  E0073: 'Runtime attributes (#!) are not available in contracts; compile-time attributes (#) are.',
 } as const
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS

@@ -76,6 +76,7 @@ export const RUNTIME_ERRORS = {
   R0319: 'Reentrancy refused: {0} is already on the call stack and {1} is not #reentrant.',
   R0320: 'Test functions are only available to tests run by `unest test`.',
   R0321: 'A persistent collection cannot leave its contract: pass a copy (toList, or a Map built from it).',
+  R0322: 'An event topic is at most {0} bytes.',
   // Fatal: cannot be caught by Fiber.try.
   R0200: 'Out of gas: used {0} of {1}.',
   R0201: 'Call depth limit of {0} frames exceeded.',

@@ -40,6 +40,10 @@ export class Journal<B extends KvRead = KvRead> implements KvRead {
   /** Per open checkpoint, the undo log and event log lengths when it opened. */
   private readonly undoMarks: number[] = []
   private readonly eventMarks: number[] = []
+  /** Keys deleted here that the last `next` stepped over: what it cost beyond one key. */
+  skipped = 0
+  /** Keys written here in order, built by the first `next` and kept in step after it. */
+  private sorted: string[] | null = null
 
   constructor(readonly base: B) {}
 
@@ -57,6 +61,7 @@ export class Journal<B extends KvRead = KvRead> implements KvRead {
   set(key: Uint8Array, value: Uint8Array | null): void {
     const k = keyString(key)
     const prev = this.writes.get(k)
+    if (prev === undefined && this.sorted !== null) insertSorted(this.sorted, k)
     // With no checkpoint open nothing can be undone, so nothing is logged.
     if (this.undoMarks.length > 0) {
       this.undoKeys.push(k)
@@ -81,8 +86,12 @@ export class Journal<B extends KvRead = KvRead> implements KvRead {
     const mark = this.undoMarks[cp]
     for (let i = this.undoKeys.length - 1; i >= mark; i--) {
       const prev = this.undoPrev[i]
-      if (prev === undefined) this.writes.delete(this.undoKeys[i])
-      else this.writes.set(this.undoKeys[i], prev)
+      if (prev === undefined) {
+        this.writes.delete(this.undoKeys[i])
+        if (this.sorted !== null) removeSorted(this.sorted, this.undoKeys[i])
+      } else {
+        this.writes.set(this.undoKeys[i], prev)
+      }
     }
     this.undoKeys.length = mark
     this.undoPrev.length = mark
@@ -125,15 +134,19 @@ export class Journal<B extends KvRead = KvRead> implements KvRead {
     if (base.next === undefined) throw new Error('this state cannot step through keys')
     const p = keyString(prefix)
     const a = after === null ? null : keyString(after)
+    this.skipped = 0
+    // The first key written here after `after` and still present, from the sorted index.
+    if (this.sorted === null) this.sorted = [...this.writes.keys()].sort()
+    const sorted = this.sorted
     let best: string | null = null
-    let bestKey: Uint8Array | null = null
-    for (const [k, w] of this.writes) {
-      if (w[1] === null || !k.startsWith(p) || (a !== null && k <= a)) continue
-      if (best === null || k < best) {
-        best = k
-        bestKey = w[0]
+    for (let i = lowerBound(sorted, a === null ? p : a, a !== null); i < sorted.length && sorted[i].startsWith(p); i++) {
+      if (this.writes.get(sorted[i])![1] !== null) {
+        best = sorted[i]
+        break
       }
+      this.skipped++
     }
+    const bestKey = best === null ? null : this.writes.get(best)![0]
     let cursor = after
     for (;;) {
       const k = base.next(prefix, cursor)
@@ -142,6 +155,7 @@ export class Journal<B extends KvRead = KvRead> implements KvRead {
       if (best !== null && best < ks) return bestKey
       const w = this.writes.get(ks)
       if (w === undefined || w[1] !== null) return k
+      this.skipped++
       cursor = k // deleted here: step past it
     }
   }
@@ -253,4 +267,25 @@ export class SnapshotKv<S extends KvStore = KvStore> implements KvStore {
     }
     return true
   }
+}
+
+/** The first index whose key is >= `k` (> `k` when `strict`). */
+function lowerBound(sorted: readonly string[], k: string, strict: boolean): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid] < k || (strict && sorted[mid] === k)) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function insertSorted(sorted: string[], k: string): void {
+  sorted.splice(lowerBound(sorted, k, false), 0, k)
+}
+
+function removeSorted(sorted: string[], k: string): void {
+  const i = lowerBound(sorted, k, false)
+  if (sorted[i] === k) sorted.splice(i, 1)
 }

@@ -97,3 +97,15 @@ t.test('E0072: a contract top level only declares', async (t) => {
   t.same(codes('class C is Contract {}\nfor (i in 1..2) {}'), ['E0072'])
   t.same(codes('class C is Contract {\n  f() {\n    System.print(1)\n  }\n}'), [], 'statements inside methods are fine')
 })
+
+t.test('E0073: no runtime attributes in contracts', async (t) => {
+  t.same(codes('#!tag\nclass C is Contract {}'), ['E0073'])
+  t.same(codes('class C is Contract {\n  #!mark\n  f() {}\n}'), ['E0073'])
+  t.same(codes('class C is Contract {\n  #note\n  f() {}\n}'), [], 'compile-time attributes are fine')
+})
+
+t.test('a contract constructor is marked #deploy', async (t) => {
+  const r = build('class C is Contract {\n  construct new() { _x = 1 }\n}')
+  t.same(r.diagnostics.map((d) => d.code), ['E0069'])
+  t.match(r.diagnostics[0].message, /#deploy/)
+})

@@ -82,6 +82,10 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
     why: 'contract rules: language cases compile as scripts; the test compiles contracts',
     coveredBy: 'test/compiler/contract.test.ts',
   },
+  E0073: {
+    why: 'contract rules: language cases compile as scripts; the test compiles contracts',
+    coveredBy: 'test/compiler/contract.test.ts',
+  },
   E0072: {
     why: 'contract rules: language cases compile as scripts; the test compiles contracts',
     coveredBy: 'test/compiler/contract.test.ts',
@@ -177,6 +181,10 @@ const NOT_FROM_CASES: Readonly<Partial<Record<DiagnosticCode | RuntimeErrorCode,
   R0321: {
     why: 'raised when values cross between contracts: the test passes and returns handles on the local chain',
     coveredBy: 'test/chain/execute.test.ts',
+  },
+  R0322: {
+    why: 'raised only while a contract runs on a chain: the test emits events on the local chain',
+    coveredBy: 'test/chain/review.test.ts',
   },
   R0205: {
     why: 'a refusal comes from the host, not the program: the language cases run on a host that accepts everything',

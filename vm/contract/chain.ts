@@ -11,7 +11,7 @@ import { toHex } from '../core/bytes.js'
 import type { VM } from '../vm.js'
 import type { ControlNative, NativeTable } from '../core/native.js'
 import { Control } from '../interpreter.js'
-import { decodeValue, encodeValue } from './storable.js'
+import { decodeValue, encodeValue, storeGas } from './storable.js'
 import { contextOf, writableHost, type ContractContext } from './natives.js'
 
 /** Gas of hashing: a fixed part and a part per 32 bytes hashed. */
@@ -30,6 +30,8 @@ function verifyOf(scheme: 'ed25519' | 'p256') {
 
 /** Gas of an event: a fixed part; its data pays per byte as a stored value does. */
 export const EMIT_GAS = 100
+/** An event's topic names it ("Transfer"); its data carries the rest. */
+export const MAX_TOPIC_BYTES = 64
 /** Gas of reading a balance and of moving tokens, besides the storage they touch. */
 export const BALANCE_GAS = 40
 export const TRANSFER_GAS = 300
@@ -197,7 +199,8 @@ export const chainTable: NativeTable = {
       const host = writableHost(c)
       const topic = a[b + 1]
       if (typeof topic !== 'string') abort('R0005', 'Topic')
-      vm.charge(EMIT_GAS)
+      if (topic.length > MAX_TOPIC_BYTES) abort('R0322', MAX_TOPIC_BYTES)
+      vm.charge(EMIT_GAS + storeGas(topic.length))
       host.emit(topic, encodeValue(vm, c.classes, a[b + 2], true))
       return null
     },

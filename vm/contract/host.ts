@@ -11,7 +11,7 @@ export interface ContractHost {
   set(key: Uint8Array, value: Uint8Array | null): void
   /** The smallest key of the contract's state under `prefix` greater than `after` (any
    *  under it when null), as the call's journal sees state; null when there is none. */
-  next(prefix: Uint8Array, after: Uint8Array | null): Uint8Array | null
+  next(prefix: Uint8Array, after: Uint8Array | null): NextKey
   /** Who called: an account, or the contract that made this call (20 bytes). */
   readonly caller: Uint8Array
   /** Value attached to the call, in NEST (0 when none). */
@@ -62,6 +62,13 @@ export interface TestHost {
   expectEvent(topic: string, data: Uint8Array | null): void
   /** Counts an assertion: a test that makes none fails. */
   assertion(): void
+}
+
+/** A step of iteration: the key found, and how many keys deleted in this transaction it
+ *  stepped over to find it (each charged, so a step costs what it does). */
+export interface NextKey {
+  readonly key: Uint8Array | null
+  readonly skipped: number
 }
 
 export interface CallRequest {

@@ -17,6 +17,8 @@ export const STATE_GAS = {
   read: 40,
   write: 200,
   remove: 40,
+  /** Per key deleted in this transaction that an iteration step passes over. */
+  skip: 10,
 } as const
 
 /** What natives need from the contract runtime a VM runs under (vm/contract/runtime.ts). */
@@ -231,18 +233,25 @@ export const persistentMapTable: NativeTable = {
       return old
     },
     count: (vm, a, b) => loadCount(vm, contextOf(vm), handle(a, b)),
-    /** The Sequence protocol over keys: the iterator is the key itself, and each step reads
-     *  the next key from the chain. */
+    /** The Sequence protocol over keys. The iterator is the key's encoding (Bytes), never the
+     *  key itself, which could be false or null and end the loop. Each step reads the next key
+     *  from the chain, and pays for deleted keys it steps over. */
     'iterate(_)': (vm, a, b) => {
       const c = contextOf(vm)
       const prefix = entryPrefix(handle(a, b))
       const it = a[b + 1]
+      if (it !== null && !(it instanceof NBytes)) abort('R0108', 'Iterator')
       vm.charge(STATE_GAS.read)
-      const next = c.host.next(prefix, it === null ? null : concat(prefix, mapKeyBytes(vm, c, it)))
-      if (next === null) return false
-      return decodeValue(vm, c.classes, next.subarray(prefix.length))
+      const step = c.host.next(prefix, it === null ? null : concat(prefix, it.bytes))
+      vm.charge(step.skipped * STATE_GAS.skip)
+      if (step.key === null) return false
+      return vm.newBytes(step.key.slice(prefix.length))
     },
-    'iteratorValue(_)': (_vm, a, b) => a[b + 1],
+    'iteratorValue(_)': (vm, a, b) => {
+      const it = a[b + 1]
+      if (!(it instanceof NBytes)) abort('R0108', 'Iterator')
+      return decodeValue(vm, contextOf(vm).classes, it.bytes)
+    },
     toString: native((_vm, a, b) => `PersistentMap #${handle(a, b).id}`),
   },
 }

@@ -4,7 +4,7 @@
 // result. What the chain's state transition calls for deploys and calls; nothing here knows
 // about accounts, fees or journals: the ContractHost does.
 
-import { Abort } from '../errors.js'
+import { Abort, Fatal } from '../errors.js'
 import { formatRuntimeError, type RuntimeErrorCode } from '../errors.js'
 import { LoadError } from '../loader.js'
 import { Method, MethodKind, NAddress, NBytes, NClass, NList, type Value } from '../value.js'
@@ -69,13 +69,14 @@ function prepare(vm: VM, module: Uint8Array): Prepared | ContractOutcome {
   const top = vm.runModule(mod)
   if (top.kind === 'error') return fromRun(top)
   // Constructors of contract classes deploy: an instance in memory would share this
-  // contract's state.
-  const unit = mod.units[0]
-  for (const c of section.classes) {
-    const k = unit.vars[unit.varNames.indexOf(c.name)]
-    if (!(k instanceof NClass)) continue
-    for (const x of k.cls.methods) {
-      if (x?.kind === MethodKind.Constructor) vm.bindMethod(k.cls, x.signature, new Method(MethodKind.Control, x.signature, fromLoop(deployNative(c.name, arityOf(x.signature))) as never, null))
+  // contract's state. In every unit: a contract class may live in an imported one.
+  for (const unit of mod.units) {
+    for (const c of section.classes) {
+      const k = unit.vars[unit.varNames.indexOf(c.name)]
+      if (!(k instanceof NClass)) continue
+      for (const x of k.cls.methods) {
+        if (x?.kind === MethodKind.Constructor) vm.bindMethod(k.cls, x.signature, new Method(MethodKind.Control, x.signature, fromLoop(deployNative(c.name, arityOf(x.signature))) as never, null))
+      }
     }
   }
   return { mod, gas: vm.gasUsed, mem: vm.mem, symbols: vm.symbolState() }
@@ -83,6 +84,18 @@ function prepare(vm: VM, module: Uint8Array): Prepared | ContractOutcome {
 
 export function runContract(call: ContractCall): ContractOutcome {
   const vm = new VM({ host: { write: (s) => call.print?.(s) }, gasLimit: call.gasLimit, cache: call.cache, contract: true, shareCore: true })
+  // Nothing but a host bug may throw out of a call: running out of gas while arguments are
+  // decoded or the result encoded is the call's failure, as it would be inside the method.
+  try {
+    return run(vm, call)
+  } catch (e) {
+    if (e instanceof Fatal) return { ok: false, code: e.code, message: e.message, trace: [], gasUsed: vm.gasUsed, fatal: true }
+    if (e instanceof Abort) return failure(vm, e.code, typeof e.value === 'string' ? e.value : formatRuntimeError(e.code, []))
+    throw e
+  }
+}
+
+function run(vm: VM, call: ContractCall): ContractOutcome {
   let prepared = vm.cache.prepared.get(call.module) as Prepared | undefined
   if (prepared !== undefined && prepared.gas <= call.gasLimit && prepared.mem <= vm.memoryLimit) {
     vm.adoptSymbols(prepared.symbols)
@@ -103,12 +116,16 @@ export function runContract(call: ContractCall): ContractOutcome {
   if (!(cls instanceof NClass) || abi === null) return refuse(vm, 'R0311', call.className)
   if (cls.numFields !== 0) return refuse(vm, 'R0312', call.className)
 
+  const declared = new Set(mod.loaded.module.classes.map((c) => c.name))
   const classes: StoreClasses = {
     persistentMap: vm.persistentMapClass,
     persistentList: vm.persistentListClass,
+    // Only a plain class the program declares: a stored or passed instance that names a core
+    // class (List, Fn, Fiber...) or a contract would be a forged object of that class.
     named: (name) => {
+      if (!declared.has(name) || section.classes.some((c) => c.name === name)) return undefined
       const v = unit.vars[unit.varNames.indexOf(name)]
-      return v instanceof NClass && !section.classes.some((c) => c.name === name) ? v : undefined
+      return v instanceof NClass && !vm.builtins.has(v) ? v : undefined
     },
   }
   let args: Value
@@ -121,8 +138,11 @@ export function runContract(call: ContractCall): ContractOutcome {
   }
   if (!(args instanceof NList)) return refuse(vm, 'R0313')
 
+  // A constructor is the class's own (Wren does not inherit them): a deploy runs it, or, when
+  // the class has none, runs nothing and takes no arguments.
+  const own = section.classes.find((c) => c.name === call.className)!
   const m = call.method.deploy
-    ? abi.find((x) => x.kind === 'deploy') ?? (args.items.length === 0 ? null : undefined)
+    ? own.methods.find((x) => x.kind === 'deploy') ?? (args.items.length === 0 ? null : undefined)
     : abi.find((x) => x.kind !== 'deploy' && x.name === (call.method as { name: string }).name && x.params.length === args.items.length)
   const what = call.method.deploy ? 'new' : call.method.name
   if (m === undefined) return refuse(vm, 'R0307', call.className, what, args.items.length)

@@ -33,11 +33,11 @@ export class TestState implements ContractHost {
     if (value === null) this.keys.delete(k)
     else this.keys.set(k, value)
   }
-  next(prefix: Uint8Array, after: Uint8Array | null): Uint8Array | null {
+  next(prefix: Uint8Array, after: Uint8Array | null): { key: Uint8Array | null; skipped: number } {
     const p = hex(prefix)
     const a = after === null ? null : hex(after)
     const keys = [...this.keys.keys()].filter((k) => k.startsWith(p) && (a === null || k > a)).sort()
-    return keys.length === 0 ? null : Uint8Array.from(keys[0].match(/../g)!.map((x) => parseInt(x, 16)))
+    return { key: keys.length === 0 ? null : Uint8Array.from(keys[0].match(/../g)!.map((x) => parseInt(x, 16))), skipped: 0 }
   }
   emit(topic: string, data: Uint8Array): void {
     this.events.push({ topic, data })

@@ -28,7 +28,7 @@ export class CheckpointError extends Error {
 
 /**
  * Storage writes and events over `base`. Effects stay here until the owner reads `changes()` and
- * `events()` and commits them; `get` sees them first. Values are not copied: treat them as immutable.
+ * `events()` and commits them; `get` sees them first. Keys and values are not copied: treat them as immutable.
  */
 export class Journal<B extends KvRead = KvRead> implements KvRead {
   /** The latest write per key (keyString); null values are deletes. */
@@ -67,7 +67,8 @@ export class Journal<B extends KvRead = KvRead> implements KvRead {
       this.undoKeys.push(k)
       this.undoPrev.push(prev)
     }
-    this.writes.set(k, [prev === undefined ? key.slice() : prev[0], value])
+    // Keys, like values, are kept as given: callers build a fresh array per key.
+    this.writes.set(k, [prev === undefined ? key : prev[0], value])
   }
 
   emit(event: ChainEvent): void {

@@ -50,7 +50,7 @@ export interface StoreClasses {
  *  collection's handle names a collection of its own contract's state only, so it may not
  *  cross (R0321): it would name another contract's collection of the same id. */
 export function encodeValue(vm: VM, classes: StoreClasses, v: Value, crossing = false): Uint8Array {
-  const out = typeof v === 'bigint' ? encodeInt(v) : encodeAny(classes, v, crossing)
+  const out = typeof v === 'bigint' ? encodeInt(v) : typeof v === 'number' ? encodeNum(v) : encodeAny(classes, v, crossing)
   vm.charge(storeGas(out.length))
   return out
 }
@@ -59,6 +59,14 @@ function encodeAny(classes: StoreClasses, v: Value, crossing: boolean): Uint8Arr
   const w = new ByteWriter(32)
   write(w, classes, v, 0, crossing)
   return w.finish()
+}
+
+/** A Num (counts, amounts in scripts-style code): tag and the canonical f64, little-endian. */
+function encodeNum(v: number): Uint8Array {
+  const out = new Uint8Array(9)
+  out[0] = Tag.Num
+  new DataView(out.buffer).setFloat64(1, canonicalNum(v), true)
+  return out
 }
 
 /** An Int, the commonest stored value (balances), in one exact-size array: tag, length,

@@ -353,7 +353,9 @@ export class LocalChain {
   private commit(journal: Journal, txs: Tx[], receipts: Receipt[], hashes?: Uint8Array[]): Block {
     const changes = [...journal.changes()]
     this.state.apply(changes)
-    this.defer(changes)
+    // Usually nothing is waiting for the root: then the block's changes go to it directly.
+    if (this.unrooted.size > 0) this.defer(changes)
+    else this.smt.update(changes)
     const stateRoot = this.root()
     const header: BlockHeader = {
       height: this.height,

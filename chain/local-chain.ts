@@ -20,7 +20,7 @@ import { MemoryKv, keyString, type KvScan, type KvStore } from './state/kv.js'
 import { World } from './state/world.js'
 import { MemoryNodeStore, Smt, type Proof } from './state/smt.js'
 import type { TestSession } from './test-session.js'
-import { encodeTx, signTx, txHash, verifyTxSignature, type Payload, type Tx } from './tx.js'
+import { encodeTx, signTx, txHash, verifyEncodedTxSignature, type Payload, type Tx } from './tx.js'
 
 export interface DevAccount {
   readonly name: string
@@ -174,12 +174,12 @@ export class LocalChain {
       clock[phase] += now - t
       t = now
     }
+    const bytes = encodeTx(tx)
     if (!opts.verified) {
-      const ok = verifyTxSignature(this.crypto, this.params.chainId, tx)
+      const ok = verifyEncodedTxSignature(this.crypto, this.params.chainId, tx, bytes)
       lap('verify')
       if (!ok) throw new InvalidTx('signature', 'the signature does not verify')
     }
-    const bytes = encodeTx(tx)
     const journal = new Journal(this.state)
     const ex = new Executor(journal, this.crypto, this.params, this.blockContext(), this.modules)
     const applied = ex.applyTx(tx, bytes.length)

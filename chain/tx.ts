@@ -324,6 +324,21 @@ const VERIFIERS: Readonly<Record<Scheme, (c: Crypto, publicKey: Uint8Array, prei
 /** Whether the signature is the transaction key's over its preimage under `chainId`. False,
  *  not a throw, for a transaction that has no encoding. Says nothing of the key belonging
  *  to the sender. */
+/** As verifyTxSignature, given the transaction's encoding (which a chain has at hand): the
+ *  unsigned encoding is its prefix, before the 65-byte signature blob, so the preimage is
+ *  built without encoding the transaction again. */
+export function verifyEncodedTxSignature(crypto: Crypto, chainId: string, tx: Tx, encoded: Uint8Array): boolean {
+  const verify = Object.hasOwn(VERIFIERS, tx.key.scheme) ? VERIFIERS[tx.key.scheme] : undefined
+  if (verify === undefined || !(tx.signature instanceof Uint8Array) || tx.signature.length !== SIGNATURE_LENGTH) return false
+  const unsigned = encoded.length - 1 - SIGNATURE_LENGTH
+  const id = chainIdBytes(chainId)
+  const w = new ByteWriter(DOMAIN_BYTES.length + 2 + id.length + unsigned)
+  w.bytes(DOMAIN_BYTES)
+  w.blob(id)
+  w.bytes(encoded.subarray(0, unsigned))
+  return verify(crypto, tx.key.publicKey, w.finish(), tx.signature)
+}
+
 export function verifyTxSignature(crypto: Crypto, chainId: string, tx: Tx): boolean {
   const verify = Object.hasOwn(VERIFIERS, tx.key.scheme) ? VERIFIERS[tx.key.scheme] : undefined
   if (verify === undefined || !(tx.signature instanceof Uint8Array) || tx.signature.length !== SIGNATURE_LENGTH) return false

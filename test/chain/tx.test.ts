@@ -27,6 +27,7 @@ import {
   txPreimage,
   verifyTxSignature,
   type Payload,
+  verifyEncodedTxSignature,
   type Tx,
   type TxKey,
   type UnsignedTx,
@@ -424,7 +425,15 @@ t.test('signatures verify, and fail when anything they cover changes', async (t)
       changed.push(['an unencodable amount', { ...signed, fee: { token: 'NEST', amount: -1n } }])
       for (const [field, bad] of changed) {
         for (const [name, c] of BACKENDS) t.notOk(verifyTxSignature(c, CHAIN, bad), `${what}: ${name} refuses a changed ${field}`)
+        let encoded: Uint8Array | null = null
+        try {
+          encoded = encodeTx(bad)
+        } catch {
+          // no encoding: nothing a chain could have received
+        }
+        if (encoded) t.notOk(verifyEncodedTxSignature(nodeCrypto, CHAIN, bad, encoded), `${what}: from its encoding too, a changed ${field} is refused`)
       }
+      t.ok(verifyEncodedTxSignature(nodeCrypto, CHAIN, signed, encodeTx(signed)), `${what}: from its encoding, the signature verifies`)
       for (const [name, c] of BACKENDS) {
         t.notOk(verifyTxSignature(c, CHAIN + 'x', signed), `${what}: ${name} refuses another chain id`)
         t.notOk(verifyTxSignature(c, '', signed), `${what}: ${name} refuses the empty chain id`)

@@ -2,6 +2,10 @@
 // same method, and the ratio EVM time / nVM time against the issue's targets. Also the
 // compile time of the same contracts with solc-js and with the Nest compiler, in process.
 
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { compileEvmContracts, runEvmWorkloads, type EvmCompileOutput, type Result as EvmResult } from '../evm/run.js'
 import type { WorkloadName } from '../evm/workloads.js'
 import { compileNestContracts, type NestCompileOutput } from './contracts.js'
@@ -34,6 +38,27 @@ export interface Comparison {
   readonly rows: readonly ComparisonRow[]
   readonly solc: Pick<EvmCompileOutput, 'solcVersion' | 'loadMs' | 'compileMs'> & { readonly contracts: number }
   readonly nest: Pick<NestCompileOutput, 'coldMs' | 'warmMs' | 'warmRuns'> & { readonly contracts: number }
+  /** `unest compile` of the same contracts, as a user runs it: one whole process each. */
+  readonly cli: { readonly ms: number; readonly contracts: number } | null
+}
+
+/** Runs the built bin's `unest compile` on each Nest contract into a scratch folder. */
+function timeCliCompile(): { ms: number; contracts: number } | null {
+  const root = join(import.meta.dirname, '..', '..')
+  const bin = join(root, 'dist', 'unest.js')
+  if (!existsSync(bin)) return null
+  const files = readdirSync(join(root, 'bench', 'contracts')).filter((f) => f.endsWith('.nest'))
+  const out = mkdtempSync(join(tmpdir(), 'unest-bench-compile-'))
+  try {
+    const start = process.hrtime.bigint()
+    for (const f of files) {
+      const r = spawnSync(process.execPath, [bin, 'compile', join(root, 'bench', 'contracts', f), '-o', join(out, f + '.json')], { encoding: 'utf8' })
+      if (r.status !== 0) throw new Error(`unest compile ${f} failed: ${r.stderr}`)
+    }
+    return { ms: Number(process.hrtime.bigint() - start) / 1e6, contracts: files.length }
+  } finally {
+    rmSync(out, { recursive: true, force: true })
+  }
 }
 
 export interface CompareOptions {
@@ -64,6 +89,7 @@ export async function runComparison(opts: CompareOptions = {}): Promise<Comparis
     rows,
     solc: { solcVersion: solc.solcVersion, loadMs: solc.loadMs, compileMs: solc.compileMs, contracts: solc.contracts.size },
     nest: { coldMs: nest.coldMs, warmMs: nest.warmMs, warmRuns: nest.warmRuns, contracts: nest.modules.size },
+    cli: timeCliCompile(),
   }
 }
 
@@ -92,7 +118,8 @@ export function formatComparison(c: Comparison): string {
     `Compile of the same contracts in process: solc-js ${c.solc.solcVersion.split('+')[0]} (optimizer on, 200 runs), ` +
       `${c.solc.contracts} contracts in one standard-JSON call: ${ms(c.solc.compileMs)} ms (plus ${ms(c.solc.loadMs)} ms loading its wasm); ` +
       `the Nest compiler, ${c.nest.contracts} contracts (hash_asm has no Nest twin): ${ms(c.nest.coldMs)} ms on the first compile in the process, ` +
-      `${ms(c.nest.warmMs)} ms warm (median of ${c.nest.warmRuns}).`,
+      `${ms(c.nest.warmMs)} ms warm (median of ${c.nest.warmRuns})` +
+      (c.cli ? `; \`unest compile\` as a user runs it, one process per contract: ${ms(c.cli.ms)} ms for the ${c.cli.contracts} (${ms(c.cli.ms / c.cli.contracts)} ms each, start-up included).` : '.'),
   )
   return out.join('\n')
 }

@@ -58,10 +58,6 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.len)
   }
-  /** The bytes written, without a copy: for small writers whose buffer is not reused. */
-  view(): Uint8Array {
-    return this.buf.subarray(0, this.len)
-  }
 }
 
 export class ByteReader {

@@ -9,19 +9,18 @@
 import { ByteReader, ByteWriter } from '../bytes-io.js'
 import { bigintToBytes, bytesToBigint, canonicalNum } from '../module.js'
 import { ADDRESS_BYTES, MAX_STORE_DEPTH, Tag } from './storable.js'
+import { bytesFromHex, toHex } from '../core/bytes.js'
 
 export class AddressValue {
   constructor(readonly bytes: Uint8Array) {
     if (bytes.length !== ADDRESS_BYTES) throw new RangeError(`an address is ${ADDRESS_BYTES} bytes, not ${bytes.length}`)
   }
   toString(): string {
-    return '0x' + Array.from(this.bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+    return '0x' + toHex(this.bytes)
   }
   static fromHex(s: string): AddressValue {
     if (!/^0x[0-9a-fA-F]{40}$/.test(s)) throw new RangeError(`"${s}" is not an address: 0x and 40 hex digits`)
-    const b = new Uint8Array(ADDRESS_BYTES)
-    for (let i = 0; i < ADDRESS_BYTES; i++) b[i] = parseInt(s.slice(2 + 2 * i, 4 + 2 * i), 16)
-    return new AddressValue(b)
+    return new AddressValue(bytesFromHex(s)!)
   }
 }
 

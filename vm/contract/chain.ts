@@ -5,17 +5,20 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { keccak256 } from './keccak.js'
 import { blake3 } from '@noble/hashes/blake3.js'
 import { abort } from '../errors.js'
-import { NAddress, NBytes, NList, type Value } from '../value.js'
+import { NBytes, NList, type Value } from '../value.js'
 import { NMap } from '../map-table.js'
 import { toHex } from '../core/bytes.js'
 import type { VM } from '../vm.js'
 import type { ControlNative, NativeTable } from '../core/native.js'
 import { Control } from '../interpreter.js'
 import { decodeValue, encodeValue, storeGas } from './storable.js'
-import { contextOf, writableHost, type ContractContext } from './natives.js'
+import { addressFrom, contextOf, writableHost, type ContractContext } from './natives.js'
 
 /** Gas of hashing: a fixed part and a part per 32 bytes hashed. */
 export const HASH_GAS = { base: 30, per32: 6 } as const
+/** What hashing `n` bytes costs beyond its fixed part. */
+const perBlocks = (n: number) => Math.ceil(n / 32) * HASH_GAS.per32
+
 /** Gas of checking a signature, besides hashing the message (HASH_GAS per 32 bytes). */
 export const VERIFY_GAS = 3000
 
@@ -23,7 +26,7 @@ function verifyOf(scheme: 'ed25519' | 'p256') {
   return (vm: VM, a: Value[], b: number): Value => {
     const [key, message, signature] = [a[b + 1], a[b + 2], a[b + 3]]
     if (!(key instanceof NBytes) || !(message instanceof NBytes) || !(signature instanceof NBytes)) abort('R0108', 'Key, message and signature')
-    vm.charge(VERIFY_GAS + Math.ceil(message.bytes.length / 32) * HASH_GAS.per32)
+    vm.charge(VERIFY_GAS + perBlocks(message.bytes.length))
     return contextOf(vm).host.verify(scheme, key.bytes, message.bytes, signature.bytes)
   }
 }
@@ -46,12 +49,8 @@ export function forwardable(remaining: number): number {
 
 const NEST = 'NEST'
 
-function address(v: Value, what: string): NAddress {
-  if (!(v instanceof NAddress)) abort('R0304', `${what} must be an Address`)
-  return v
-}
-
-function token(v: Value): string {
+/** A token id as the chain spells them: 1-8 of A-Z and 0-9. */
+export function tokenFrom(v: Value): string {
   if (typeof v !== 'string' || !/^[A-Z0-9]{1,8}$/.test(v)) abort('R0316', 'a token is 1 to 8 of A-Z and 0-9')
   return v
 }
@@ -64,14 +63,14 @@ function amount(v: Value): bigint {
 
 function balance(vm: VM, who: Value, tok: string): Value {
   vm.charge(BALANCE_GAS)
-  return contextOf(vm).host.balance(address(who, 'Account').bytes, tok)
+  return contextOf(vm).host.balance(addressFrom(who, 'Account').bytes, tok)
 }
 
 function transfer(vm: VM, to: Value, tok: string, amt: Value): Value {
   const c = contextOf(vm)
   const host = writableHost(c)
   const a = amount(amt)
-  const dest = address(to, 'Recipient')
+  const dest = addressFrom(to, 'Recipient')
   vm.charge(TRANSFER_GAS)
   if (!host.transfer(dest.bytes, tok, a)) abort('R0316', `insufficient ${tok}: ${host.balance(host.self, tok)} held, ${a} needed`)
   return null
@@ -107,7 +106,7 @@ function argsOf(vm: VM, c: ContractContext, v: Value): Uint8Array {
 /** Makes a call through the host; its gas is the caller's. Returns the result or the error. */
 function callThrough(vm: VM, to: Value, method: Value, args: Value, opts: Value): { ok: true; value: Value } | { ok: false; message: string } {
   const c = contextOf(vm)
-  const dest = address(to, 'Callee')
+  const dest = addressFrom(to, 'Callee')
   if (typeof method !== 'string') abort('R0005', 'Method')
   const o = options(vm, opts)
   if (o.value > 0n) writableHost(c)
@@ -153,7 +152,7 @@ function hashOf(f: (d: Uint8Array) => Uint8Array) {
   return (vm: VM, a: Value[], b: number): Value => {
     const d = a[b + 1]
     if (!(d instanceof NBytes)) abort('R0108', 'Argument')
-    vm.charge(HASH_GAS.base + Math.ceil(d.bytes.length / 32) * HASH_GAS.per32)
+    vm.charge(HASH_GAS.base + perBlocks(d.bytes.length))
     return vm.newBytes(f(d.bytes))
   }
 }
@@ -191,9 +190,9 @@ export const chainTable: NativeTable = {
     'verifyEd25519(_,_,_)': verifyOf('ed25519'),
     'verifyP256(_,_,_)': verifyOf('p256'),
     'balance(_)': (vm, a, b) => balance(vm, a[b + 1], NEST),
-    'balance(_,_)': (vm, a, b) => balance(vm, a[b + 1], token(a[b + 2])),
+    'balance(_,_)': (vm, a, b) => balance(vm, a[b + 1], tokenFrom(a[b + 2])),
     'transfer(_,_)': (vm, a, b) => transfer(vm, a[b + 1], NEST, a[b + 2]),
-    'transfer(_,_,_)': (vm, a, b) => transfer(vm, a[b + 1], token(a[b + 2]), a[b + 3]),
+    'transfer(_,_,_)': (vm, a, b) => transfer(vm, a[b + 1], tokenFrom(a[b + 2]), a[b + 3]),
     'emit(_,_)': (vm, a, b) => {
       const c = contextOf(vm)
       const host = writableHost(c)

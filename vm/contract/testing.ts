@@ -2,12 +2,13 @@
 // local chain running `unest test` offers the TestHost; anywhere else these abort.
 
 import { abort } from '../errors.js'
-import { NBytes, NList, type Value } from '../value.js'
+import { NList, type Value } from '../value.js'
 import { NMap } from '../map-table.js'
 import type { VM } from '../vm.js'
 import type { NativeTable } from '../core/native.js'
 import { valuesEqual } from '../core/object.js'
-import { contextOf } from './natives.js'
+import { addressFrom, contextOf } from './natives.js'
+import { tokenFrom } from './chain.js'
 import type { TestHost } from './host.js'
 import { encodeValue } from './storable.js'
 
@@ -17,10 +18,7 @@ function host(vm: VM): TestHost {
   return t
 }
 
-function addressArg(v: Value): Uint8Array {
-  if (!(v instanceof NBytes) || v.cls.name !== 'Address') abort('R0304', 'Argument must be an Address')
-  return v.bytes
-}
+const addressArg = (v: Value): Uint8Array => addressFrom(v, 'Argument').bytes
 
 function whole(v: Value, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) abort('R0316', `${what} must be a whole Num`)
@@ -61,9 +59,7 @@ export const testTable: NativeTable = {
     'roll(_)': (vm, a, b) => (host(vm).roll(whole(a[b + 1], 'Height')), null),
     'deal(_,_)': (vm, a, b) => (host(vm).deal(addressArg(a[b + 1]), 'NEST', amount(a[b + 2])), null),
     'deal(_,_,_)': (vm, a, b) => {
-      const token = a[b + 2]
-      if (typeof token !== 'string' || !/^[A-Z0-9]{1,8}$/.test(token)) abort('R0316', 'a token is 1 to 8 of A-Z and 0-9')
-      host(vm).deal(addressArg(a[b + 1]), token, amount(a[b + 3]))
+      host(vm).deal(addressArg(a[b + 1]), tokenFrom(a[b + 2]), amount(a[b + 3]))
       return null
     },
     'expectRevert()': (vm) => (host(vm).expectRevert(null), null),

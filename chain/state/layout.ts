@@ -13,6 +13,7 @@
 import { ByteReader, ByteWriter } from '../../vm/bytes-io.js'
 import { SCHEMES } from '../address.js'
 import { tagged } from '../codec.js'
+import { bigintToBytes, bytesToBigint } from '../../vm/module.js'
 import type { Address, TxKey } from '../tx.js'
 
 export const enum Prefix {
@@ -48,23 +49,11 @@ export const createdKey = (a: Address) => key(Prefix.Created, a)
 /** A contract's own keys all start with this: iteration and debugging scan it. */
 export const storagePrefix = (a: Address) => key(Prefix.Storage, a)
 
-/** Numbers held in state (nonces, counters): minimal big-endian, no bytes for 0. */
-export function encodeCount(n: number | bigint): Uint8Array {
-  let v = BigInt(n)
-  const out: number[] = []
-  while (v > 0n) {
-    out.unshift(Number(v & 0xffn))
-    v >>= 8n
-  }
-  return Uint8Array.from(out)
-}
+/** Numbers held in state (nonces, counters, balances): minimal big-endian, no bytes for 0,
+ *  as the module format writes Int constants. */
+export const encodeCount = (n: number | bigint): Uint8Array => bigintToBytes(BigInt(n))
 
-export function decodeCount(b: Uint8Array | undefined): bigint {
-  if (b === undefined) return 0n
-  let v = 0n
-  for (const x of b) v = (v << 8n) | BigInt(x)
-  return v
-}
+export const decodeCount = (b: Uint8Array | undefined): bigint => (b === undefined ? 0n : bytesToBigint(b))
 
 /** The code record of a contract account. */
 export interface CodeRecord {

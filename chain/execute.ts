@@ -218,7 +218,7 @@ export class Executor {
   call(caller: Address, to: Address, method: string, args: Uint8Array, value: bigint, gas: number, depth: number, viewOnly: boolean): Outcome {
     const code = this.world.code(to)
     if (code === null) {
-      // Value to an account (not a contract) is a transfer; a method call on one is refused.
+      // Calling an account that holds no contract is refused, so a typo cannot swallow value.
       return refused('call', `no contract at ${new AddressValue(to)}`, 0)
     }
     const module = this.world.module(code.moduleHash)
@@ -330,11 +330,6 @@ class ChainHost implements ContractHost {
     return this.ex.world.move(this.self, to, token, amount)
   }
   call(r: CallRequest): CallResult {
-    const code = this.ex.world.code(r.to)
-    if (code === null) {
-      // Calling an account that holds no contract: refused, so a typo cannot swallow value.
-      return { ok: false, message: `no contract at ${new AddressValue(r.to)}`, gasUsed: 0 }
-    }
     const t = this.depth === 1 ? this.ex.test : null
     if (t === null) return result(this.ex.call(this.self, r.to, r.method, r.args, r.value, r.gas, this.depth + 1, r.viewOnly))
     // The test contract's own calls: a prank changes who calls, an expected revert is what

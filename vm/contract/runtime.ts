@@ -4,8 +4,7 @@
 // result. What the chain's state transition calls for deploys and calls; nothing here knows
 // about accounts, fees or journals: the ContractHost does.
 
-import { Abort, Fatal } from '../errors.js'
-import { formatRuntimeError, type RuntimeErrorCode } from '../errors.js'
+import { Abort, Fatal, formatRuntimeError, type RuntimeErrorCode } from '../errors.js'
 import { LoadError } from '../loader.js'
 import { Method, MethodKind, NAddress, NBytes, NClass, NList, type Value } from '../value.js'
 import { deployNative, fromLoop } from './chain.js'
@@ -59,6 +58,10 @@ interface Prepared {
   readonly gas: number
   readonly mem: number
   readonly symbols: SymbolState
+  /** Names of the classes the program declares: the only ones a stored instance may name. */
+  readonly declared: ReadonlySet<string>
+  /** The ABI of each contract class, by name, worked out at its first call. */
+  readonly abis: Map<string, AbiMethod[] | null>
 }
 
 function prepare(vm: VM, module: Uint8Array): Prepared | ContractOutcome {
@@ -79,7 +82,14 @@ function prepare(vm: VM, module: Uint8Array): Prepared | ContractOutcome {
       }
     }
   }
-  return { mod, gas: vm.gasUsed, mem: vm.mem, symbols: vm.symbolState() }
+  return {
+    mod,
+    gas: vm.gasUsed,
+    mem: vm.mem,
+    symbols: vm.symbolState(),
+    declared: new Set(mod.loaded.module.classes.map((c) => c.name)),
+    abis: new Map(),
+  }
 }
 
 export function runContract(call: ContractCall): ContractOutcome {
@@ -112,11 +122,12 @@ function run(vm: VM, call: ContractCall): ContractOutcome {
 
   const unit = mod.units[0]
   const cls = unit.vars[unit.varNames.indexOf(call.className)]
-  const abi = abiOf(section, call.className)
+  let abi = prepared.abis.get(call.className)
+  if (abi === undefined) prepared.abis.set(call.className, (abi = abiOf(section, call.className)))
   if (!(cls instanceof NClass) || abi === null) return refuse(vm, 'R0311', call.className)
   if (cls.numFields !== 0) return refuse(vm, 'R0312', call.className)
 
-  const declared = new Set(mod.loaded.module.classes.map((c) => c.name))
+  const declared = prepared.declared
   const classes: StoreClasses = {
     persistentMap: vm.persistentMapClass,
     persistentList: vm.persistentListClass,

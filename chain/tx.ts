@@ -70,7 +70,8 @@ const DOMAIN_BYTES = utf8.encode(TX_DOMAIN)
 
 // Encoders check what decoders check, so anything encoded decodes to the same value.
 
-function writeKey(w: ByteWriter, key: TxKey, what: string): void {
+/** A key as transactions and account records write it: scheme tag, then the public key. */
+export function writeKey(w: ByteWriter, key: TxKey, what: string): void {
   const info = schemeInfo(key.scheme)
   if (info === undefined) throw new CodecError(`${what} has unknown scheme ${JSON.stringify(key.scheme)}`)
   if (!(key.publicKey instanceof Uint8Array) || key.publicKey.length !== info.keyLength) {
@@ -80,7 +81,7 @@ function writeKey(w: ByteWriter, key: TxKey, what: string): void {
   w.blob(key.publicKey)
 }
 
-function readKey(r: ByteReader, what: string): TxKey {
+export function readKey(r: ByteReader, what: string): TxKey {
   const tag = r.u8()
   const scheme = SCHEME_BY_TAG[tag]
   if (scheme === undefined) throw new CodecError(`${what} has unknown scheme tag ${tag}`)

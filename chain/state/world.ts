@@ -3,8 +3,9 @@
 // journal, so a revert undoes balances, nonces and contract state alike.
 
 import { ByteReader, ByteWriter } from '../../vm/bytes-io.js'
-import { SCHEME_BY_TAG, SCHEMES, sameAddress } from '../address.js'
-import type { Address, TxKey } from '../tx.js'
+import { sameAddress } from '../address.js'
+import { readKey, writeKey, type Address, type TxKey } from '../tx.js'
+import { bytesEqual } from './kv.js'
 import type { Journal } from './journal.js'
 import {
   accountKey,
@@ -27,13 +28,11 @@ function fail(m: string): never {
   throw new StateError(`corrupt state: ${m}`)
 }
 
+/** An account's key list: a count, then each key as a transaction writes it. */
 export function encodeKeys(keys: readonly TxKey[]): Uint8Array {
   const w = new ByteWriter()
   w.uvar(keys.length)
-  for (const k of keys) {
-    w.u8(SCHEMES[k.scheme].tag)
-    w.blob(k.publicKey)
-  }
+  for (const k of keys) writeKey(w, k, 'account key')
   return w.finish()
 }
 
@@ -41,14 +40,11 @@ export function decodeKeys(b: Uint8Array): TxKey[] {
   const r = new ByteReader(b, fail)
   const n = r.uvar()
   const out: TxKey[] = []
-  for (let i = 0; i < n; i++) {
-    const scheme = SCHEME_BY_TAG[r.u8()] ?? fail('unknown key scheme')
-    out.push({ scheme, publicKey: r.blob().slice() })
-  }
+  for (let i = 0; i < n; i++) out.push(readKey(r, 'account key'))
   return out
 }
 
-export const sameKey = (a: TxKey, b: TxKey) => a.scheme === b.scheme && sameAddress(a.publicKey, b.publicKey)
+export const sameKey = (a: TxKey, b: TxKey) => a.scheme === b.scheme && bytesEqual(a.publicKey, b.publicKey)
 
 export class World {
   constructor(readonly journal: Journal) {}

@@ -7,7 +7,7 @@ import { ByteReader, ByteWriter } from '../vm/bytes-io.js'
 import { decodeAbiValue, encodeArgs, type AbiValue } from '../vm/contract/abi-values.js'
 import { abiOf, type AbiMethod } from '../vm/contract/abi.js'
 import { ModuleCache, LoadError } from '../vm/loader.js'
-import { addressOf, formatAddress, type Address } from './address.js'
+import { addressOf, type Address } from './address.js'
 import { blockHash, listRoot, type BlockHeader } from './block.js'
 import { NATIVE_TOKEN } from './codec.js'
 import type { Crypto } from './crypto.js'
@@ -382,10 +382,6 @@ export class LocalChain {
 
   private receiptsOf(b: Block): string[] {
     return b.txs.map((t) => keyString(txHash(this.crypto, t)))
-  }
-
-  describe(address: Address): string {
-    return formatAddress(address)
   }
 }
 

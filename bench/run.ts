@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, release, type as osType } from 'node:os'
 import { join } from 'node:path'
-import { measureStartup } from './startup.js'
+import { binEnv, measureStartup } from './startup.js'
 import { formatComparison, formatRowLine, runComparison, type Comparison } from './chain/compare.js'
 import { NEST_WORKLOAD_NAMES } from './chain/workloads.js'
 import { formatTransfers, type TransfersResult } from './chain/transfers.js'
@@ -77,8 +77,7 @@ interface Timed {
 
 /** Runs a program as a whole process; its `elapsed:` line and its other output. */
 function timed(cmd: string, args: string[], what: string): Timed {
-  const env = { ...process.env }
-  delete env.NODE_OPTIONS
+  const env = binEnv()
   const start = process.hrtime.bigint()
   const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 << 20 })
   const wall = Number(process.hrtime.bigint() - start) / 1e9
@@ -123,10 +122,10 @@ function benchWren(args: Args, wren: string | null): WrenRow[] {
     const o: Timed[] = []
     for (let i = 0; i < args.reps; i++) {
       if (existsSync(peer)) {
-        u.push(timed(process.execPath, [BIN, 'run', peer], `unest run ${name}.wren`))
+        u.push(timed(BIN, ['run', peer], `unest run ${name}.wren`))
         if (wren) w.push(timed(wren, [peer], `wren ${name}.wren`))
       }
-      if (existsSync(own)) o.push(timed(process.execPath, [BIN, 'run', own], `unest run bench/programs/${name}.nest`))
+      if (existsSync(own)) o.push(timed(BIN, ['run', own], `unest run bench/programs/${name}.nest`))
     }
     if (w.length > 0 && u[0].results !== w[0].results) {
       throw new Error(`${name}: unest printed\n${u[0].results}\nbut Wren printed\n${w[0].results}`)
@@ -180,7 +179,8 @@ function report({ rows, startup, evm, transfers }: Sections, reps: number): stri
   out.push('## Language core: Wren benchmark programs (target: within 3× of Wren 0.4’s C VM)', '')
   out.push('Each program runs unchanged on `unest run` (gas metering on, as always). Ratio: median of the')
   out.push('programs’ own `elapsed:` lines, nVM over Wren. Whole process: median wall time of the process.')
-  out.push('`bench/programs/` are our own Nest versions of the same workloads, which check their answers.', '')
+  out.push('`bench/programs/` are our own Nest versions of the same workloads, which check their answers. The bin runs as')
+  out.push('users run it, through its `#!` line (Node with `--v8-pool-size=0`: V8’s worker pool sized to the machine).', '')
   out.push('| program | nVM elapsed (s) | Wren elapsed (s) | ratio | target ≤ 3× | nVM process (s) | Wren process (s) | own Nest version (s) |')
   out.push('|---|---:|---:|---:|:---:|---:|---:|---:|')
   for (const r of rows) {
@@ -194,7 +194,7 @@ function report({ rows, startup, evm, transfers }: Sections, reps: number): stri
   out.push('')
   if (startup) {
     out.push(`## Start-up: \`unest run\` of a one-line program (target: under ${STARTUP_TARGET} s)`, '')
-    out.push(`Whole process, \`node dist/unest.js run one.nest\`: median ${fmt(startup.medianSeconds)} s over ${startup.runs.length} runs ` +
+    out.push(`Whole process, \`dist/unest.js run one.nest\` (the bin as users run it): median ${fmt(startup.medianSeconds)} s over ${startup.runs.length} runs ` +
       `(${startup.medianSeconds < STARTUP_TARGET ? 'met' : '**missed**'}); runs: ${startup.runs.map((x) => fmt(x)).join(', ')}.`, '')
   }
   if (evm) {

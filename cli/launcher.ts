@@ -6,6 +6,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { setFlagsFromString } from 'node:v8'
 import { Script } from 'node:vm'
 
 /** The build tag ends the bundle (`//# unest-build <hex>`) and starts the cache file, so a
@@ -48,6 +49,11 @@ if (train && tag.length === TAG_BYTES) {
     renameSync(part, train)
   })
 }
+
+// A smaller inlining budget than V8's default lets V8 optimize compiled Nest code sooner
+// (vm/jit.ts): delta_blue 3.2× → 3.0× of Wren. Set once the cache is read, since V8 checks a
+// cache against the flags; not in the warm run, whose cache must match a plain start.
+if (!train) setFlagsFromString('--max-inlined-bytecode-size-cumulative=460')
 
 const mod = { exports: {} }
 script.runInThisContext()(mod.exports, createRequire(file), mod, file, dir)

@@ -49,6 +49,8 @@ export interface JitEnv {
   /** The function's inline caches (shared with the interpreter). */
   readonly icCls: unknown[]
   readonly icM: unknown[]
+  /** Object's methods by operator opcode (only == and != are read): the identity fast path. */
+  readonly objectOps: readonly unknown[]
   readonly fns: readonly unknown[]
   readonly opSyms: Int32Array
   readonly classes: {
@@ -305,7 +307,11 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
       case Op.NEQ: {
         const x = r(h - 2)
         const y = r(h - 1)
-        operator(p, next, h, 1, op,`if (typeof ${x} !== 'object' || ${x} === null) { ${x} = ${x} ${op === Op.EQ ? '===' : '!=='} ${y}; break L${p}; }`)
+        const same = op === Op.EQ ? '===' : '!=='
+        // Instances whose class keeps Object's == and != compare by identity, as those do.
+        operator(p, next, h, 1, op,
+          `if (typeof ${x} !== 'object' || ${x} === null) { ${x} = ${x} ${same} ${y}; break L${p}; }\n` +
+            `if (${x} instanceof Instance && ${x}.cls.methods[OPSYMS[${op}]] === OBJ_OPS[${op}] && vm.onMethod === null) { ${x} = ${x} ${same} ${y}; break L${p}; }`)
         break
       }
       case Op.NEG:
@@ -433,7 +439,7 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     `const C_NUM = env.classes.num, C_STRING = env.classes.string, C_BOOL = env.classes.bool, C_NULL = env.classes.nul, C_INT = env.classes.int, C_BOX = env.classes.box;`,
     `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET, PUSH } = env.rt;`,
     `const CLS = (v) => typeof v === 'number' ? C_NUM : typeof v === 'string' ? C_STRING : typeof v === 'boolean' ? C_BOOL : typeof v === 'bigint' ? C_INT : C_NULL;`,
-    `const ICC = env.icCls, ICM = env.icM;`,
+    `const ICC = env.icCls, ICM = env.icM, OBJ_OPS = env.objectOps;`,
     `return function ${jsName(lf)}(vm, fiber, frame, depth) {`,
     `const s = fiber.stack, b = frame.base, cl = frame.cl, ups = cl.ups, fb = cl.fieldBase;`,
     `let gas = vm.gas, pc = frame.ip;`,
@@ -653,6 +659,13 @@ export function jitFor(vm: VM, fn: RFunction): JitFunction | null {
   return compileJit(vm, fn)
 }
 
+/** Object's == and != by opcode (see Op.EQ in jitSource). */
+function objectOps(vm: VM): (Method | undefined)[] {
+  const ops: (Method | undefined)[] = []
+  for (const op of [Op.EQ, Op.NEQ]) ops[op] = vm.objectClass.methods[vm.opSyms[op]]
+  return ops
+}
+
 /** The compiled code of a runtime function, compiling (once per module) if need be. */
 export function compileJit(vm: VM, fn: RFunction): JitFunction | null {
   const lf = fn.lf
@@ -675,6 +688,7 @@ export function compileJit(vm: VM, fn: RFunction): JitFunction | null {
     rt: RUNTIME,
     icCls: fn.icCls,
     icM: fn.icM,
+    objectOps: objectOps(vm),
   })
   return fn.jit
 }

@@ -33,13 +33,15 @@ export class RModule {
 
 /** How the JS tier calls a Nest method without the general call sequence: run `closure`
  *  (entry gas and frame size from `fn`), or, for a plain getter or setter
- *  (LinkedFunction.accessor), read or write instance field `field` in its place (-1 when
- *  it is not one). Made once per method binding and kept on the Method. */
+ *  (LinkedFunction.accessor), read or write (`set`) instance field `field` in its place
+ *  (-1 when it is not one). Whether it writes is the method's, not the call's: a getter
+ *  may take arguments it ignores. Made once per method binding and kept on the Method. */
 export class CallPlan {
   readonly fn: RFunction
   constructor(
     readonly closure: Closure,
     readonly field: number,
+    readonly set: boolean,
   ) {
     this.fn = closure.fn
   }
@@ -50,7 +52,7 @@ export function callPlan(m: Method): CallPlan {
   if (m.plan !== null) return m.plan
   const c = m.closure!
   const acc = c.fn.lf.accessor
-  return (m.plan = new CallPlan(c, acc >= 0 ? c.fieldBase + (acc >> 1) : -1))
+  return (m.plan = new CallPlan(c, acc >= 0 ? c.fieldBase + (acc >> 1) : -1, (acc & 1) === 1))
 }
 
 export class RFunction {

@@ -514,7 +514,7 @@ function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, 
     if (vm.gas >= cost && d < vm.maxCallDepth && d < fiber.frames.length && rb + f.maxSlots <= fiber.stack.length) {
       vm.gas -= cost
       if (plan.field >= 0) {
-        access(fiber.stack, rb, plan.field, argc !== 0)
+        access(fiber.stack, rb, plan.field, plan.set)
         return JitExit.Returned
       }
       fiber.sp = rb + argc + 1
@@ -543,7 +543,7 @@ function pushPlan(vm: VM, fiber: Fiber, plan: CallPlan, rb: number, argc: number
   if (vm.gas < cost || d >= vm.maxCallDepth || d >= fiber.frames.length || rb + f.maxSlots > fiber.stack.length) return -1
   if (plan.field >= 0) {
     vm.gas -= cost
-    access(fiber.stack, rb, plan.field, argc !== 0)
+    access(fiber.stack, rb, plan.field, plan.set)
     return 2
   }
   if (f.jit === null || depth >= MAX_JS_DEPTH) return -1

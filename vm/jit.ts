@@ -19,7 +19,7 @@ import { SIZE } from './sizes.js'
 import { Op, OPCODES } from './opcodes.js'
 import { FnKind } from './module.js'
 import type { LinkedFunction } from './link.js'
-import { callPlan, type CallPlan, type RFunction } from './function.js'
+import { callPlan, type RFunction } from './function.js'
 import type { VM } from './vm.js'
 import { Box, Closure, Instance, MethodKind, NList, NRange, type Fiber, type Frame, type Method, type NClass, type Value } from './value.js'
 import { abort, fatal } from './errors.js'
@@ -46,9 +46,6 @@ export interface JitEnv {
   readonly vm: unknown
   readonly consts: readonly unknown[]
   readonly vars: unknown[]
-  /** The function's inline caches (shared with the interpreter). */
-  readonly icCls: unknown[]
-  readonly icM: unknown[]
   /** Object's methods by operator opcode (only == and != are read): the identity fast path. */
   readonly objectOps: readonly unknown[]
   readonly fns: readonly unknown[]
@@ -69,9 +66,6 @@ export interface JitEnv {
  *  this many compiled frames sit on the JS stack; deeper calls go back to the trampoline.
  *  The bound keeps the JS stack small whatever the Nest call depth, so no RangeError. */
 export const MAX_JS_DEPTH = 48
-
-/** Functions with at most this many call sites enter their callees themselves. */
-export const DIRECT_CALL_SITES = 8
 
 /** Functions above this many code words stay in the interpreter. */
 export const JIT_MAX_CODE = 40_000
@@ -115,10 +109,6 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
   // a function from anywhere else until its next jump (vm/interpreter.ts).
   const out: string[] = []
   const emit = (s: string) => out.push(s)
-  // A compiled callee called from a site is often inlined there by V8; in a function with
-  // many call sites that makes one huge function, slow to optimize (the top level of a
-  // script, say). Those call through the CALL helper, which enters callees itself.
-  const direct = lf.sites <= DIRECT_CALL_SITES
   // A function without loops is emitted as straight-line code: every forward jump target T
   // closes a block `JT: {` opened at the top (innermost = nearest target), and a jump is
   // `break JT`. No dispatch loop, so V8 optimizes it quickly; it is entered at its start
@@ -277,29 +267,14 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
       case Op.GAS:
         emit(`gas -= ${a(0)}; ${refill(next)}`)
         break
-      case Op.CALL: {
-        // A site whose receiver has the class it had last time, calling a Nest method,
-        // enters it from here when nothing on the way in could fail (PUSH checks and
-        // pushes the frame, or does a plain getter or setter in place): compiled code is
-        // called as a JS call from this site, so V8 sees one callee per site and may
-        // inline it. Anything else takes the general call (CALL).
-        const argc = a(0)
-        const site = a(2)
-        const rb = h - argc - 1
-        if (!direct) {
-          emit(invoke(next, h, argc, 'CALL', `${a(1)}, ${site}`).replace('PC', String(p)))
-          break
-        }
-        emit(
-          `{ const c = ${classOf(r(rb))}; ${spill(rb, h)} frame.ip = ${next}; vm.gas = gas;\n` +
-            `  const M = ICM[${site}]; let e = -1, P;\n` +
-            `  if (M !== null && c === ICC[${site}] && (P = M.plan) !== null && (e = PUSH(vm, fiber, P, b + ${rb}, ${argc}, depth)) === 1) {\n` +
-            `    const d = fiber.depth - 1; e = P.fn.jit(vm, fiber, fiber.frames[d], depth + 1); if (e === ${JitExit.Frame} && fiber.depth === d) e = ${JitExit.Returned}; }\n` +
-            `  if (e === -1) e = CALL(vm, fiber, frame, b + ${rb}, ${argc}, ${a(1)}, ${site}, ${next}, ${p}, depth, c);\n` +
-            `  if (e !== ${JitExit.Returned}) { ${spill(0, rb)} return e; } ${r(rb)} = s[b + ${rb}]; gas = vm.gas; }`,
-        )
+      case Op.CALL:
+        // Every site calls through one shared helper, which V8 optimizes early because all
+        // sites make it hot: entering callees from each site (so V8 could inline them
+        // there) made each site's code several times bigger, and the many copies, run
+        // unoptimized for longer, cost more than the inlining won (delta_blue 3.0× → 2.7×
+        // of Wren; fib 0.67× → 0.77×).
+        emit(invoke(next, h, a(0), 'CALL', `${a(1)}, ${a(2)}`).replace('PC', String(p)))
         break
-      }
       case Op.SUPER:
         emit(invoke(next, h, a(0), 'CALL_SUPER', `${a(1)}, ${a(2)}`).replace('PC', String(p)))
         break
@@ -437,9 +412,9 @@ export function jitSource(lf: LinkedFunction, all: readonly LinkedFunction[]): s
     `"use strict";`,
     `const vm = env.vm, K = env.consts, VARS = env.vars, FNS = env.fns, OPSYMS = env.opSyms;`,
     `const C_NUM = env.classes.num, C_STRING = env.classes.string, C_BOOL = env.classes.bool, C_NULL = env.classes.nul, C_INT = env.classes.int, C_BOX = env.classes.box;`,
-    `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET, PUSH } = env.rt;`,
+    `const { Box, Instance, NList, NRange, NMap, abort, malformed, isValidKey, CALL, CALL_SUPER, CALL_OP, MAP_GET, MAP_SET } = env.rt;`,
     `const CLS = (v) => typeof v === 'number' ? C_NUM : typeof v === 'string' ? C_STRING : typeof v === 'boolean' ? C_BOOL : typeof v === 'bigint' ? C_INT : C_NULL;`,
-    `const ICC = env.icCls, ICM = env.icM, OBJ_OPS = env.objectOps;`,
+    `const OBJ_OPS = env.objectOps;`,
     `return function ${jsName(lf)}(vm, fiber, frame, depth) {`,
     `const s = fiber.stack, b = frame.base, cl = frame.cl, ups = cl.ups, fb = cl.fieldBase;`,
     `let gas = vm.gas, pc = frame.ip;`,
@@ -500,10 +475,9 @@ function runPushed(vm: VM, fiber: Fiber, j: JitFunction, depth: number): JitExit
   return x === JitExit.Frame && fiber.depth === d ? JitExit.Returned : x
 }
 
-/** CALL: the receiver's class is computed at the site. The common case, a Nest method with
- *  nothing on the way in that could fail, is pushPlan's way in written out here: calling
- *  pushPlan from this helper measured 8–10% slower on method_call (one more call layer on
- *  every call from big compiled functions), so the checks are kept in step by hand. */
+/** CALL: the receiver's class is computed at the site (see invoke in jitSource). The
+ *  common case, a Nest method with nothing on the way in that could fail, is written out
+ *  here; anything else goes through run. */
 function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, sym: number, site: number, next: number, here: number, depth: number, cls: NClass): JitExit {
   const m = cached(vm, frame, cls, sym, site)
   if (m.kind === MethodKind.Closure) {
@@ -530,31 +504,6 @@ function callSite(vm: VM, fiber: Fiber, frame: Frame, rb: number, argc: number, 
     }
   }
   return run(vm, fiber, frame, m, rb, argc, next, here, depth)
-}
-
-/** A call site's fast way in (see Op.CALL in jitSource; callSite repeats it inline): -1 when the general call must be
- *  made (not an exit code: those are the callee's), 2 when a plain getter or setter was
- *  done in place, 1 when the callee's frame was pushed and its compiled code is to be
- *  called. Only takes what cannot fail. */
-function pushPlan(vm: VM, fiber: Fiber, plan: CallPlan, rb: number, argc: number, depth: number): number {
-  const f = plan.fn
-  const cost = f.entryCost
-  const d = fiber.depth
-  if (vm.gas < cost || d >= vm.maxCallDepth || d >= fiber.frames.length || rb + f.maxSlots > fiber.stack.length) return -1
-  if (plan.field >= 0) {
-    vm.gas -= cost
-    access(fiber.stack, rb, plan.field, plan.set)
-    return 2
-  }
-  if (f.jit === null || depth >= MAX_JS_DEPTH) return -1
-  vm.gas -= cost
-  fiber.sp = rb + argc + 1
-  const cf = fiber.frames[d]
-  cf.cl = plan.closure
-  cf.ip = 0
-  cf.base = rb
-  fiber.depth = d + 1
-  return 1
 }
 
 /** SUPER: the method of the superclass of the class the running method was bound to. */
@@ -634,7 +583,6 @@ function access(s: Value[], rb: number, field: number, set: boolean): void {
 }
 
 const RUNTIME = {
-  PUSH: pushPlan,
   // Map subscripts skip the method call; the natives use the same two functions.
   MAP_GET: mapGet,
   MAP_SET: mapSet,
@@ -686,8 +634,6 @@ export function compileJit(vm: VM, fn: RFunction): JitFunction | null {
       box: vm.boxClass,
     },
     rt: RUNTIME,
-    icCls: fn.icCls,
-    icM: fn.icM,
     objectOps: objectOps(vm),
   })
   return fn.jit

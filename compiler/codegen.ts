@@ -145,7 +145,7 @@ export function signature(name: string, arity: number | null): string {
 const isLocalName = (name: string) => name.charCodeAt(0) >= 97 && name.charCodeAt(0) <= 122
 
 export class UnitCompiler {
-  private fn: Fn = null!
+  private fn!: Fn
   private readonly vars: ModuleVar[] = []
   private readonly varIndex = new Map<string, number>()
   private readonly allLocals: Local[] = []

@@ -125,34 +125,32 @@ export class VM {
   /** VM symbols of the operator opcodes' methods, indexed by opcode. */
   readonly opSyms: Int32Array
 
-  // Core classes (set while the prelude runs, natives attached after). Every field gets a
-  // value in the constructor, in this order, so that booted and adopted VMs share one
-  // hidden class in V8 (fields first assigned in different orders gave them several).
-  objectClass: NClass = null!
-  classClass: NClass = null!
-  boolClass: NClass = null!
-  nullClass: NClass = null!
-  numClass: NClass = null!
-  stringClass: NClass = null!
-  listClass: NClass = null!
-  mapClass: NClass = null!
-  rangeClass: NClass = null!
-  fnClass: NClass = null!
-  fiberClass: NClass = null!
-  intClass: NClass = null!
-  bytesClass: NClass = null!
-  addressClass: NClass = null!
-  persistentMapClass: NClass = null!
-  persistentListClass: NClass = null!
-  callResultClass: NClass = null!
+  // Core classes (set while the prelude runs, natives attached after).
+  objectClass!: NClass
+  classClass!: NClass
+  boolClass!: NClass
+  nullClass!: NClass
+  numClass!: NClass
+  stringClass!: NClass
+  listClass!: NClass
+  mapClass!: NClass
+  rangeClass!: NClass
+  fnClass!: NClass
+  fiberClass!: NClass
+  intClass!: NClass
+  bytesClass!: NClass
+  addressClass!: NClass
+  persistentMapClass!: NClass
+  persistentListClass!: NClass
+  callResultClass!: NClass
   /** Set by the contract runtime (vm/contract/runtime.ts) while a contract runs; null in
    *  scripts, where persistent state does not exist. */
   contract: ContractContext | null = null
-  boxClass: NClass = null!
-  sequenceClass: NClass = null!
+  boxClass!: NClass
+  sequenceClass!: NClass
   /** Classes user code cannot inherit from: their instances are not plain objects. */
   builtins = new Set<NClass>()
-  core: RUnit = null!
+  core!: RUnit
   private bootstrapping = true
 
   constructor(opts: VMOptions) {

@@ -6,7 +6,7 @@ import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { BIN, ROOT, ensureBuilt, plainEnv } from './bin.js'
 
 ensureBuilt()
@@ -63,4 +63,8 @@ t.test('the bin runs through a symlink, as npm links it', async (t) => {
   const link = join(dir, 'unest-link')
   symlinkSync(BIN, link)
   t.same(runBin(link), { status: 0, stdout: 'one\n', cache: 'accepted' })
+  // Executed itself, as a shell runs it: its #! line starts Node with the bin's options.
+  const path = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`
+  const r = spawnSync(link, ['run', 'one.nest'], { cwd: dir, encoding: 'utf8', env: plainEnv({ UNEST_REPORT_CODE_CACHE: '1', PATH: path }) })
+  t.same({ status: r.status, stdout: r.stdout, stderr: r.stderr }, { status: 0, stdout: 'one\n', stderr: 'code cache: accepted\n' })
 })

@@ -58,6 +58,23 @@ const beBytes = (v: bigint, n = 32) => leBytes(v, n).reverse()
 const same = (a: Uint8Array, b: Uint8Array) => bytesToHex(a) === bytesToHex(b)
 
 /** Runs every vector through both backends; a failure names the vector and its bytes. */
+/** A valid signature, then the same with one bit flipped in the key, the message or the
+ *  signature (the rng picks which, and where). */
+function signedAndFlipped(rng: Prng, name: string, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Vector[] {
+  const which = rng.int(3)
+  const corrupt = (b: Uint8Array) => (b.length === 0 ? new Uint8Array([1]) : flipBit(b, rng.int(b.length * 8)))
+  return [
+    { name, publicKey, message, signature, valid: true },
+    {
+      name: `${name} with a bit flipped in the ${['key', 'message', 'signature'][which]}`,
+      publicKey: which === 0 ? corrupt(publicKey) : publicKey,
+      message: which === 1 ? corrupt(message) : message,
+      signature: which === 2 ? corrupt(signature) : signature,
+      valid: false,
+    },
+  ]
+}
+
 function checkVectors(t: Test, scheme: 'ed25519' | 'p256', vectors: readonly Vector[]): void {
   const wrong: string[] = []
   for (const v of vectors) {
@@ -331,16 +348,7 @@ t.test('ed25519: seeded random signatures, valid and corrupted', async (t) => {
     const publicKey = ed25519.getPublicKey(seed)
     const message = randomBytes(rng, rng.int(200))
     const signature = ed25519.sign(message, seed)
-    vectors.push({ name: `random ${i}`, publicKey, message, signature, valid: true })
-    const which = rng.int(3)
-    const corrupt = (b: Uint8Array) => (b.length === 0 ? new Uint8Array([1]) : flipBit(b, rng.int(b.length * 8)))
-    vectors.push({
-      name: `random ${i} with a bit flipped in the ${['key', 'message', 'signature'][which]}`,
-      publicKey: which === 0 ? corrupt(publicKey) : publicKey,
-      message: which === 1 ? corrupt(message) : message,
-      signature: which === 2 ? corrupt(signature) : signature,
-      valid: false,
-    })
+    vectors.push(...signedAndFlipped(rng, `random ${i}`, publicKey, message, signature))
   }
   checkVectors(t, 'ed25519', vectors)
 })
@@ -481,16 +489,7 @@ t.test('p256: seeded random signatures, valid and corrupted', async (t) => {
     const publicKey = p256.getPublicKey(sk, true)
     const message = randomBytes(rng, rng.int(200))
     const signature = p256.sign(message, sk, { lowS: true })
-    vectors.push({ name: `random ${i}`, publicKey, message, signature, valid: true })
-    const which = rng.int(3)
-    const corrupt = (b: Uint8Array) => (b.length === 0 ? new Uint8Array([1]) : flipBit(b, rng.int(b.length * 8)))
-    vectors.push({
-      name: `random ${i} with a bit flipped in the ${['key', 'message', 'signature'][which]}`,
-      publicKey: which === 0 ? corrupt(publicKey) : publicKey,
-      message: which === 1 ? corrupt(message) : message,
-      signature: which === 2 ? corrupt(signature) : signature,
-      valid: false,
-    })
+    vectors.push(...signedAndFlipped(rng, `random ${i}`, publicKey, message, signature))
   }
   checkVectors(t, 'p256', vectors)
 })

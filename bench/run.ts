@@ -22,6 +22,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, release, type as osType } from 'node:os'
 import { join } from 'node:path'
 import { binEnv, measureStartup } from './startup.js'
+import { median } from './stats.js'
 import { formatComparison, formatRowLine, runComparison, type Comparison } from './chain/compare.js'
 import { NEST_WORKLOAD_NAMES } from './chain/workloads.js'
 import { formatTransfers, type TransfersResult } from './chain/transfers.js'
@@ -63,10 +64,6 @@ function evmWorkloads(args: Args): string[] {
 
 const wanted = (args: Args, name: string) => !args.only || args.only.has(name)
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 const fmt = (x: number, d = 3) => x.toFixed(d)
 
 interface Timed {

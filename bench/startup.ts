@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
+import { median } from './stats.js'
 
 const BIN = join(import.meta.dirname, '..', 'dist', 'unest.js')
 
@@ -34,10 +35,7 @@ export async function measureStartup(reps: number): Promise<{ medianSeconds: num
     once(dir) // warms the OS file cache; its time is not kept
     const runs: number[] = []
     for (let i = 0; i < reps; i++) runs.push(once(dir))
-    const sorted = [...runs].sort((a, b) => a - b)
-    const mid = sorted.length >> 1
-    const medianSeconds = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-    return { medianSeconds, runs }
+    return { medianSeconds: median(runs), runs }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { compile } from '../../compiler/compile.js'
 import { renderDiagnostic } from '../../compiler/diagnostics.js'
-import { median, msSince } from './stats.js'
+import { median, msSince } from '../stats.js'
 
 export const NEST_CONTRACTS_DIR = join(import.meta.dirname, '..', 'contracts')
 

@@ -25,7 +25,7 @@ import { AddressValue, decodeAbiValue, encodeArgs } from '../../vm/contract/abi-
 import * as expected from '../evm/expected.js'
 import { nodeDevSigner } from './node-signer.js'
 import { PhasedChain, type PhaseTimes } from './phased-chain.js'
-import { median, msSince } from './stats.js'
+import { median, msSince } from '../stats.js'
 import { chunkCount, ensureVerified, packBatch, CHUNK, type SharedBatch } from './verify-batch.js'
 import { VerifyPool } from './verify-pool.js'
 

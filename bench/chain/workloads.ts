@@ -13,7 +13,7 @@ import { AddressValue, decodeAbiValue, encodeArgs, type AbiValue } from '../../v
 import type { WorkloadName } from '../evm/workloads.js'
 import * as expected from '../evm/expected.js'
 import { compileNestContracts, type NestCompileOutput } from './contracts.js'
-import { median, msSince } from './stats.js'
+import { median, msSince, repCounts, workloadSize } from '../stats.js'
 
 export const NEST_WORKLOAD_NAMES = ['fib', 'loop', 'storage', 'token', 'hash', 'hash_asm', 'bytes_append', 'bytes_concat'] as const satisfies readonly WorkloadName[]
 
@@ -236,10 +236,7 @@ function runRep(w: NestWorkload, module: Uint8Array, n: number, want: string, re
 const totalGas = (r: Rep) => [...r.gasByLabel.values()].reduce((a, b) => a + b, 0)
 
 export function runNestWorkloads(opts: NestRunOptions = {}): NestResult[] {
-  const reps = opts.reps ?? 5
-  const warmup = opts.warmup ?? 1
-  if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`reps must be a positive integer, got ${reps}`)
-  if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`warmup must be a non-negative integer, got ${warmup}`)
+  const { reps, warmup } = repCounts(opts)
   const selected = selectNestWorkloads(opts.only)
   const compiled = opts.compiled ?? compileNestContracts(undefined, 0)
 
@@ -247,8 +244,7 @@ export function runNestWorkloads(opts: NestRunOptions = {}): NestResult[] {
   for (const w of selected) {
     const module = compiled.modules.get(w.contract)
     if (!module) throw new RangeError(`no compiled contract ${w.contract} for ${w.name}`)
-    const n = opts.n?.[w.name] ?? w.defaultN
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${w.name}: n must be a non-negative integer, got ${n}`)
+    const n = workloadSize(w.name, opts.n, w.defaultN)
     const want = w.expected(n)
 
     const timed: Rep[] = []

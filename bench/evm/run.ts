@@ -6,6 +6,7 @@
 
 import type { ExecResult } from '@ethereumjs/evm'
 import { pathToFileURL } from 'node:url'
+import { median, repCounts, workloadSize } from '../stats.js'
 import { compileEvmContracts, type EvmCompileOutput } from './compile.js'
 import { call, deploy, newSession } from './session.js'
 import { compareGas, formatEvmTable, GAS_TOLERANCE } from './report.js'
@@ -38,11 +39,6 @@ export interface RunOptions {
   readonly compiled?: EvmCompileOutput
   /** Called as each workload finishes, for progress output. */
   readonly onResult?: (r: Result) => void
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 export function selectWorkloads(only?: readonly string[]): Workload[] {
@@ -80,10 +76,7 @@ async function runRep(w: Workload, bytecode: Uint8Array, n: number, want: string
 }
 
 export async function runEvmWorkloads(opts: RunOptions = {}): Promise<Result[]> {
-  const reps = opts.reps ?? 5
-  const warmup = opts.warmup ?? 1
-  if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`reps must be a positive integer, got ${reps}`)
-  if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`warmup must be a non-negative integer, got ${warmup}`)
+  const { reps, warmup } = repCounts(opts)
   const selected = selectWorkloads(opts.only)
   const compiled = opts.compiled ?? (await compileEvmContracts())
 
@@ -91,8 +84,7 @@ export async function runEvmWorkloads(opts: RunOptions = {}): Promise<Result[]> 
   for (const w of selected) {
     const contract = compiled.contracts.get(w.contract)
     if (!contract) throw new RangeError(`no compiled contract ${w.contract} for ${w.name}`)
-    const n = opts.n?.[w.name] ?? w.defaultN
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${w.name}: n must be a non-negative integer, got ${n}`)
+    const n = workloadSize(w.name, opts.n, w.defaultN)
     const want = w.expected(n)
 
     const timed: Rep[] = []
